@@ -1,0 +1,190 @@
+# Nexus build.
+#   make run     boot Rumpk in QEMU with an interactive console
+#   make test    build everything and run every test (what CI runs)
+#   make bench   deterministic measurements, written to bench/results/
+#   make debug   QEMU halted at reset, gdb-multiarch attached with symbols
+# Both run and test first install whatever is missing (scripts/deps.sh).
+
+ARCH    ?= aarch64
+PROFILE ?= micro
+B       := build
+TP      := $(B)/third_party
+PY      := /usr/bin/python3
+
+ifneq ($(PROFILE),micro)
+$(error PROFILE=$(PROFILE): only the 'micro' profile exists)
+endif
+
+# ---- sources ------------------------------------------------------------
+LIB_SRCS    := lib/fmt.c lib/parse.c
+CORE_SRCS   := kernel/core/main.c kernel/core/kprintf.c kernel/core/panic.c \
+               kernel/core/console.c kernel/core/lined.c kernel/core/irq.c \
+               kernel/core/clock.c kernel/core/platform.c \
+               kernel/core/monitor.c kernel/mm/page_alloc.c
+LIBFDT_SRCS := $(addprefix $(TP)/libfdt/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c \
+               fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c)
+LIBFDT      := $(TP)/libfdt/.stamp
+
+KERNEL_SRCS := lib/string.c $(LIB_SRCS) $(CORE_SRCS) kernel/core/ksyms.c \
+               $(addprefix kernel/arch/aarch64/,start.S vectors.S main.c \
+               hal.c uart.c gic.c mmu.c psci.c trap.c esr.c)
+HOSTED_SRCS := $(LIB_SRCS) $(CORE_SRCS) kernel/arch/hosted/hal.c \
+               kernel/arch/hosted/main.c $(LIBFDT_SRCS)
+
+# Host unit tests: tests/unit/test_NAME.c linked with test_NAME_SRCS.
+UNIT_TESTS  := fmt string parse page_alloc lined irq platform
+test_fmt_SRCS        := lib/fmt.c
+test_parse_SRCS      := lib/parse.c
+test_page_alloc_SRCS := kernel/mm/page_alloc.c lib/fmt.c tests/unit/stub_kprintf.c
+test_lined_SRCS      := kernel/core/lined.c
+test_irq_SRCS        := kernel/core/irq.c
+test_platform_SRCS   := kernel/core/platform.c lib/fmt.c tests/unit/stub_kprintf.c \
+                        $(LIBFDT_SRCS)
+test_string_CFLAGS   := -fno-tree-loop-distribute-patterns
+TSAN_TESTS   :=
+HOST_BENCHES :=
+
+-include mk/*.mk
+
+# ---- aarch64 kernel -------------------------------------------------------
+KCC     := clang --target=aarch64-none-elf
+KCFLAGS := -std=c11 -ffreestanding -nostdlib -nostdlibinc -mgeneral-regs-only \
+           -fno-stack-protector -fno-pic -O2 -g -fno-omit-frame-pointer \
+           -mno-omit-leaf-frame-pointer -Wall -Wextra -Werror \
+           -Iinclude -Ikernel -Ilib -Ilib/include -I$(TP)/libfdt
+KOUT    := $(B)/aarch64
+KOBJS   := $(patsubst %,$(KOUT)/obj/%.o,$(sort $(KERNEL_SRCS)) $(LIBFDT_SRCS))
+KERNEL  := $(KOUT)/rumpk.elf
+LDFLAGS := -nostdlib -z max-page-size=4096 -T kernel/arch/aarch64/kernel.ld
+
+# ---- hosted -------------------------------------------------------------
+HCC     := gcc
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+HCFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer $(SAN) \
+           -Wall -Wextra -Werror -Iinclude -Ikernel -Ilib -I$(TP)/libfdt
+HOUT    := $(B)/hosted
+HOSTED  := $(HOUT)/rumpk
+TOUT    := $(B)/tests
+UNIT_BINS  := $(patsubst %,$(TOUT)/test_%,$(UNIT_TESTS))
+TSAN_BINS  := $(patsubst %,$(TOUT)/tsan_%,$(TSAN_TESTS))
+BENCH_BINS := $(patsubst %,$(B)/bench/bench_%,$(HOST_BENCHES))
+DTBS       := $(B)/virt.dtb $(B)/virt-el2.dtb
+
+QEMU       := qemu-system-aarch64
+QEMU_FLAGS := -M virt,gic-version=3 -cpu cortex-a72 -m 512M -nographic -nic none
+
+.PHONY: all deps kernel hosted unit tsan qemu-test check test run run-el2 \
+        debug bench clean
+.DELETE_ON_ERROR:
+.SECONDEXPANSION:
+
+all: kernel hosted $(UNIT_BINS) $(TSAN_BINS)
+
+deps:
+	@bash scripts/deps.sh
+
+$(LIBFDT):
+	@bash scripts/third_party.sh
+$(LIBFDT_SRCS): $(LIBFDT)
+
+kernel: $(KERNEL)
+hosted: $(HOSTED)
+
+$(KOUT)/obj/%.c.o: %.c | $(LIBFDT)
+	@mkdir -p $(@D)
+	$(KCC) $(KCFLAGS) $(if $(findstring third_party,$<),-w) -MMD -c $< -o $@
+
+$(KOUT)/obj/%.S.o: %.S
+	@mkdir -p $(@D)
+	$(KCC) $(KCFLAGS) -MMD -c $< -o $@
+
+# Two links: the first gives the addresses, the second adds the symbol
+# table after everything else. The check proves that nothing moved.
+$(KOUT)/rumpk.pass1.elf: $(KOBJS) $(KOUT)/ksyms0.o kernel/arch/aarch64/kernel.ld
+	ld.lld $(LDFLAGS) $(KOBJS) $(KOUT)/ksyms0.o -o $@
+
+$(KOUT)/ksyms0.S:
+	@mkdir -p $(@D)
+	$(PY) scripts/mksyms.py /dev/null $@
+
+$(KOUT)/ksyms.S: $(KOUT)/rumpk.pass1.elf scripts/mksyms.py
+	llvm-nm -n $< > $(KOUT)/pass1.nm
+	$(PY) scripts/mksyms.py $(KOUT)/pass1.nm $@
+
+$(KOUT)/%.o: $(KOUT)/%.S
+	$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(KERNEL): $(KOBJS) $(KOUT)/ksyms.o
+	ld.lld $(LDFLAGS) $(KOBJS) $(KOUT)/ksyms.o -o $@
+	@llvm-nm -n $@ | grep -v -e ksym -e __kernel_end > $(KOUT)/final.nm.check
+	@grep -v -e ksym -e __kernel_end $(KOUT)/pass1.nm | cmp -s - $(KOUT)/final.nm.check || \
+		{ echo "kernel: adding the symbol table moved other symbols" >&2; exit 1; }
+	@llvm-size $@
+
+$(HOUT)/obj/%.o: % | $(LIBFDT)
+	@mkdir -p $(@D)
+	$(HCC) $(HCFLAGS) $(if $(findstring third_party,$<),-w) -MMD -c $< -o $@
+
+$(HOSTED): $(patsubst %,$(HOUT)/obj/%.o,$(sort $(HOSTED_SRCS)))
+	$(HCC) $(HCFLAGS) $^ -o $@
+
+$(TOUT)/test_%: tests/unit/test_%.c $$(test_%_SRCS) | $(LIBFDT) $(DTBS)
+	@mkdir -p $(@D)
+	$(HCC) $(HCFLAGS) $(test_$*_CFLAGS) -DNEXUS_BUILD_DIR='"$(B)"' \
+		$(filter-out %.h,$^) -lcmocka -o $@
+
+$(TOUT)/tsan_%: tests/unit/tsan_%.c $$(tsan_%_SRCS)
+	@mkdir -p $(@D)
+	$(HCC) -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=thread -Wall -Wextra \
+		-Werror -Iinclude -Ikernel -Ilib $^ -lpthread -o $@
+
+$(B)/bench/bench_%: bench/host/bench_%.c $$(bench_%_SRCS)
+	@mkdir -p $(@D)
+	$(HCC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
+		-Iinclude -Ikernel -Ilib $^ $(bench_$*_LIBS) -o $@
+
+# The device trees QEMU generates, for the platform unit test.
+$(B)/virt.dtb:
+	@mkdir -p $(@D)
+	$(QEMU) -M virt,gic-version=3,dumpdtb=$@ -cpu cortex-a72 -m 512M -nographic -nic none >/dev/null
+$(B)/virt-el2.dtb:
+	@mkdir -p $(@D)
+	$(QEMU) -M virt,gic-version=3,virtualization=on,dumpdtb=$@ -cpu cortex-a72 -m 512M -nographic -nic none >/dev/null
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+tsan: $(TSAN_BINS)
+	@set -e; for t in $(TSAN_BINS); do echo "== $$t"; $$t; done
+
+qemu-test: $(KERNEL) $(HOSTED)
+	NEXUS_KERNEL=$(KERNEL) NEXUS_HOSTED=$(HOSTED) $(PY) -m pytest -v tests/qemu
+
+check: all unit tsan qemu-test
+
+test: deps
+	@$(MAKE) --no-print-directory check
+
+run: deps
+	@$(MAKE) --no-print-directory kernel
+	@echo "Nexus: quit with Ctrl-A then X, or type 'poweroff'."
+	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL)
+
+run-el2: deps
+	@$(MAKE) --no-print-directory kernel
+	$(QEMU) $(QEMU_FLAGS) -M virt,gic-version=3,virtualization=on -kernel $(KERNEL)
+
+debug: deps
+	@$(MAKE) --no-print-directory kernel
+	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL) -s -S & \
+	gdb-multiarch -q $(KERNEL) -ex 'target remote :1234'; \
+	kill %1 2>/dev/null || true
+
+bench: deps
+	@$(MAKE) --no-print-directory kernel $(BENCH_BINS)
+	$(PY) bench/run.py $(KERNEL) bench/results
+
+clean:
+	rm -rf $(B)/aarch64 $(B)/hosted $(B)/tests $(B)/bench $(DTBS)
+
+-include $(shell find $(KOUT) $(HOUT) -name '*.d' -type f 2>/dev/null)

@@ -1,0 +1,50 @@
+/*
+ * PSCI (Arm DEN 0022) power calls, through the conduit the device tree
+ * names: "hvc" when QEMU runs the kernel at EL1 only, "smc" when it
+ * provides EL2 (or when a hypervisor emulates PSCI for its cells).
+ */
+#include "arch/hal.h"
+#include "core/kprintf.h"
+#include "core/platform.h"
+#include "psci.h"
+
+#define PSCI_SYSTEM_OFF		0x84000008u
+#define PSCI_SYSTEM_RESET	0x84000009u
+
+static enum psci_conduit conduit;
+
+void psci_init(enum psci_conduit c)
+{
+	conduit = c;
+}
+
+static int64_t psci_call(uint64_t fn)
+{
+	register uint64_t x0 __asm__("x0") = fn;
+
+	if (conduit == PSCI_HVC)
+		__asm__ volatile("hvc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+	else if (conduit == PSCI_SMC)
+		__asm__ volatile("smc #0" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+	else
+		return -1;
+	return (int64_t)x0;
+}
+
+void hal_poweroff(void)
+{
+	hal_irq_save();
+	psci_call(PSCI_SYSTEM_OFF);
+	kprintf("poweroff: PSCI SYSTEM_OFF failed (conduit %s)\n",
+		psci_conduit_name(conduit));
+	hal_halt();
+}
+
+void hal_reset(void)
+{
+	hal_irq_save();
+	psci_call(PSCI_SYSTEM_RESET);
+	kprintf("reboot: PSCI SYSTEM_RESET failed (conduit %s)\n",
+		psci_conduit_name(conduit));
+	hal_halt();
+}

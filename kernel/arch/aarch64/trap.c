@@ -1,0 +1,85 @@
+/*
+ * C side of the exception vectors. Until apps run at EL0, every
+ * synchronous exception is a kernel bug: print what and where, the
+ * registers and a symbolic backtrace, then halt.
+ */
+#include "arch/hal.h"
+#include "core/kprintf.h"
+#include "core/ksyms.h"
+#include "gic.h"
+#include "sysreg.h"
+#include "trap.h"
+
+void print_symbol(uint64_t addr)
+{
+	uint64_t off;
+	const char *name = ksym_lookup(addr, &off);
+
+	if (name)
+		kprintf("<%s+0x%lx>", name, (unsigned long)off);
+	else
+		kputs("<?>");
+}
+
+static void print_registers(const struct trap_frame *f)
+{
+	for (int i = 0; i < 31; i++)
+		kprintf("  x%-2d %016lx%s", i, (unsigned long)f->x[i],
+			i % 4 == 3 ? "\n" : "");
+	kprintf("  sp  %016lx\n", (unsigned long)f->sp);
+}
+
+static __attribute__((noreturn)) void die(const char *what,
+					  const struct trap_frame *f)
+{
+	uint32_t ec = (uint32_t)(f->esr >> 26) & 0x3f;
+
+	kprintf("\n*** KERNEL PANIC: %s ***\n", what);
+	kprintf("  ESR 0x%08lx  EC 0x%02x: %s\n", (unsigned long)f->esr, ec,
+		esr_class_name(ec));
+	esr_print_detail(f->esr, f->far);
+	kprintf("  FAR  0x%016lx\n", (unsigned long)f->far);
+	kprintf("  ELR  0x%016lx ", (unsigned long)f->elr);
+	print_symbol(f->elr);
+	kprintf("\n  SPSR 0x%08lx\n", (unsigned long)f->spsr);
+	print_registers(f);
+	kputs("Backtrace:\n  #0  ");
+	kprintf("0x%016lx ", (unsigned long)f->elr);
+	print_symbol(f->elr);
+	kputs("\n");
+	backtrace_from(f->x[29]);
+	kputs("System halted.\n");
+	hal_halt();
+}
+
+void trap_sync(struct trap_frame *f)
+{
+	die("synchronous exception in the kernel", f);
+}
+
+void trap_irq(struct trap_frame *f)
+{
+	(void)f;
+	gic_handle_irq();
+}
+
+void trap_stack_overflow(struct trap_frame *f)
+{
+	kprintf("\n*** kernel stack overflow: sp 0x%016lx ran into a guard page ***",
+		(unsigned long)f->sp);
+	die("kernel stack overflow", f);
+}
+
+void trap_unexpected(struct trap_frame *f, uint64_t kind)
+{
+	static const char *const names[] = {
+		"EL1t sync", "EL1t IRQ", "EL1t FIQ", "EL1t SError",
+		"EL1h sync", "EL1h IRQ", "EL1h FIQ", "EL1h SError",
+		"EL0 sync", "EL0 IRQ", "EL0 FIQ", "EL0 SError",
+		"AArch32 EL0 sync", "AArch32 EL0 IRQ", "AArch32 EL0 FIQ",
+		"AArch32 EL0 SError",
+	};
+
+	kprintf("\n*** unexpected exception: %s ***", names[kind & 15]);
+	die("unexpected exception", f);
+}

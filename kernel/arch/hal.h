@@ -1,0 +1,53 @@
+/*
+ * The hardware abstraction layer: everything the portable kernel needs from
+ * a machine, and nothing more. One implementation per directory under
+ * kernel/arch/ (aarch64 on QEMU virt, hosted as a Linux process).
+ *
+ * Time is a free-running counter in ticks of hal_time_freq() Hz. The timer
+ * is one-shot on an absolute deadline: there is no periodic tick anywhere.
+ */
+#ifndef HAL_H
+#define HAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Console output is synchronous; input arrives via console_rx_push(). */
+void hal_console_putc(char c);
+
+uint64_t hal_time_now(void);
+uint64_t hal_time_freq(void);
+/* Fire the timer interrupt once at or after the absolute @deadline. */
+void hal_timer_arm(uint64_t deadline);
+void hal_timer_disarm(void);
+
+/*
+ * Interrupt mask. hal_idle() is called with interrupts masked: it waits
+ * until an interrupt is pending, lets the handlers run, and returns masked
+ * again. So "mask, check for work, idle" cannot lose a wakeup.
+ */
+uint64_t hal_irq_save(void);		/* mask, return the previous state */
+void hal_irq_restore(uint64_t state);
+void hal_idle(void);
+
+/* Print a frame-pointer backtrace of the caller, with symbol names. */
+void hal_backtrace(void);
+
+/*
+ * Make one page inaccessible, so that running off the end of the stack
+ * above it faults at once instead of corrupting memory. @page is
+ * page-aligned and came from the page allocator; hal_unguard_page()
+ * makes it ordinary memory again before it is freed.
+ */
+void hal_guard_page(void *page);
+void hal_unguard_page(void *page);
+
+__attribute__((noreturn)) void hal_poweroff(void);
+__attribute__((noreturn)) void hal_reset(void);
+__attribute__((noreturn)) void hal_halt(void);	/* after a panic */
+
+/* Interrupt numbers the portable kernel dispatches (GIC INTIDs on virt). */
+#define HAL_IRQ_TIMER	27
+#define HAL_IRQ_MAX	1024
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * Console input. Interrupt handlers (or the hosted idle loop) push received
+ * bytes; the reader takes them out in fiber context, idling while there
+ * are none.
+ */
+#ifndef CONSOLE_H
+#define CONSOLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Interrupt context. A full buffer drops the byte and counts it. */
+void console_rx_push(char c);
+/* Next input byte; idles until one arrives. */
+char console_getc(void);
+/* Bytes lost because nobody read them in time. */
+uint64_t console_rx_dropped(void);
+
+#endif

@@ -1,0 +1,221 @@
+/* Monitor commands: a table of names, each with one handler. */
+#include <string.h>
+
+#include <parse.h>
+
+#include "arch/hal.h"
+#include "core/clock.h"
+#include "core/console.h"
+#include "core/irq.h"
+#include "core/kernel.h"
+#include "core/kprintf.h"
+#include "core/lined.h"
+#include "core/monitor.h"
+#include "core/platform.h"
+#include "mm/page_alloc.h"
+
+#define MAX_ARGS	8
+#define MAX_SLEEP_MS	3600000u	/* an hour */
+
+struct command {
+	const char *name;
+	const char *args;
+	const char *help;
+	void (*run)(int argc, char **argv);
+};
+
+static const struct command commands[];
+static uint64_t prompt_ns;	/* guest time when the first prompt showed */
+
+static void cmd_help(int argc, char **argv);
+
+static void print_irq(unsigned irq, const char *name, uint64_t count)
+{
+	kprintf("irq %u (%s): %lu\n", irq, name, (unsigned long)count);
+}
+
+static void print_platform(const struct platform *p)
+{
+	kprintf("memory:   %lu MiB at 0x%lx\n",
+		(unsigned long)(p->mem_size >> 20), (unsigned long)p->mem_base);
+	kprintf("devices:  uart 0x%lx irq %u, gicd 0x%lx, gicr 0x%lx, "
+		"virtual timer irq %u, psci %s\n",
+		(unsigned long)p->uart_base, p->uart_irq,
+		(unsigned long)p->gicd_base, (unsigned long)p->gicr_base,
+		p->timer_virt_irq, psci_conduit_name(p->psci));
+	if (p->nvirtio)
+		kprintf("virtio:   %u mmio slots, 0x%lx-0x%lx, irq %u-%u\n",
+			p->nvirtio, (unsigned long)p->virtio[0].base,
+			(unsigned long)(p->virtio[p->nvirtio - 1].base +
+					p->virtio[p->nvirtio - 1].size - 1),
+			p->virtio[0].irq, p->virtio[p->nvirtio - 1].irq);
+}
+
+static void cmd_info(int argc, char **argv)
+{
+	const struct boot_info *bi = kernel_boot_info();
+	uint64_t up = clock_uptime_ns();
+
+	(void)argc, (void)argv;
+	kprintf("machine:  %s, entered at EL%u, running at EL%u\n",
+		bi->machine, bi->entry_el, bi->run_el);
+	if (bi->plat)
+		print_platform(bi->plat);
+	kprintf("pages:    %zu total, %zu free (%u bytes each)\n",
+		page_count_total(), page_count_free(), PAGE_SIZE);
+	kprintf("kernel:   image %lu bytes: text %lu, rodata %lu, data %lu, "
+		"bss %lu\n", (unsigned long)bi->image_size,
+		(unsigned long)bi->text_size, (unsigned long)bi->rodata_size,
+		(unsigned long)bi->data_size, (unsigned long)bi->bss_size);
+	kprintf("uptime:   %lu.%03lu s (counter %lu Hz)\n",
+		(unsigned long)(up / 1000000000u),
+		(unsigned long)(up / 1000000u % 1000u),
+		(unsigned long)hal_time_freq());
+	kprintf("boot:     prompt after %lu ns\n", (unsigned long)prompt_ns);
+	kprintf("timer:    programmed %lu, fired %lu\n",
+		(unsigned long)clock_timer_programmed(),
+		(unsigned long)clock_timer_fired());
+	irq_for_each(print_irq);
+	kprintf("irq spurious: %lu, console bytes dropped: %lu\n",
+		(unsigned long)irq_spurious(), (unsigned long)console_rx_dropped());
+}
+
+static void cmd_sleep(int argc, char **argv)
+{
+	uint64_t ms;
+
+	if (argc != 2 || !parse_u64(argv[1], &ms) || ms > MAX_SLEEP_MS) {
+		kprintf("usage: sleep MS (0 to %u milliseconds)\n", MAX_SLEEP_MS);
+		return;
+	}
+	clock_sleep_ms(ms);
+}
+
+/* Volatile so that the compiler can prove neither fault away. */
+static volatile unsigned recursion_limit = ~0u;
+static volatile uintptr_t null_address;
+
+static unsigned recurse(unsigned depth)
+{
+	volatile char frame[256];
+
+	frame[0] = (char)depth;
+	if (depth == recursion_limit)
+		return 0;
+	return recurse(depth + 1) + frame[0];
+}
+
+static void cmd_panic_test(int argc, char **argv)
+{
+	const char *kind = argc > 1 ? argv[1] : "wx";
+
+	if (!strcmp(kind, "wx")) {
+		kprintf("panic-test: writing into kernel text at %p\n",
+			(void *)cmd_panic_test);
+		*(volatile uint32_t *)(uintptr_t)cmd_panic_test = 0;
+	} else if (!strcmp(kind, "null")) {
+		kprintf("panic-test: reading address 0\n");
+		kprintf("%u\n", *(volatile uint32_t *)null_address);
+	} else if (!strcmp(kind, "stack")) {
+		kprintf("panic-test: recursing until the stack overflows\n");
+		recurse(0);
+	} else {
+		kprintf("usage: panic-test [wx|null|stack]\n");
+		return;
+	}
+	kprintf("panic-test: the fault did not happen\n");
+}
+
+static void cmd_poweroff(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	kprintf("Powering off.\n");
+	hal_poweroff();
+}
+
+static void cmd_reboot(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	kprintf("Rebooting.\n");
+	hal_reset();
+}
+
+static const struct command commands[] = {
+	{ "help", "", "list the commands", cmd_help },
+	{ "info", "", "memory, devices, uptime, timer and interrupt counts", cmd_info },
+	{ "sleep", "MS", "idle for MS milliseconds", cmd_sleep },
+	{ "panic-test", "[wx|null|stack]", "fault on purpose to show the panic screen", cmd_panic_test },
+	{ "poweroff", "", "turn the machine off", cmd_poweroff },
+	{ "reboot", "", "reset the machine", cmd_reboot },
+	{ NULL, NULL, NULL, NULL },
+};
+
+static void cmd_help(int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	for (const struct command *c = commands; c->name; c++)
+		kprintf("  %-11s %-16s %s\n", c->name, c->args, c->help);
+}
+
+/* Splits @line in place at blanks; returns the word count. */
+static int split_args(char *line, char **argv)
+{
+	int argc = 0;
+
+	for (char *p = line; *p;) {
+		while (*p == ' ' || *p == '\t')
+			*p++ = '\0';
+		if (!*p)
+			break;
+		if (argc == MAX_ARGS)
+			return -1;
+		argv[argc++] = p;
+		while (*p && *p != ' ' && *p != '\t')
+			p++;
+	}
+	return argc;
+}
+
+void monitor_exec(char *line)
+{
+	char *argv[MAX_ARGS];
+	int argc = split_args(line, argv);
+
+	if (argc < 0) {
+		kprintf("too many arguments (at most %d)\n", MAX_ARGS - 1);
+		return;
+	}
+	if (argc == 0)
+		return;
+	for (const struct command *c = commands; c->name; c++) {
+		if (!strcmp(argv[0], c->name)) {
+			c->run(argc, argv);
+			return;
+		}
+	}
+	kprintf("%s: unknown command; type 'help'\n", argv[0]);
+}
+
+static void console_echo(const char *s, size_t n)
+{
+	while (n--)
+		hal_console_putc(*s++);
+}
+
+void monitor_run(void)
+{
+	static struct lined ed;
+
+	lined_init(&ed, console_echo);
+	kprintf("Type 'help' for commands.\n");
+	for (;;) {
+		kputs("nexus> ");
+		if (!prompt_ns)
+			prompt_ns = clock_uptime_ns();
+		lined_reset(&ed);
+		while (lined_feed(&ed, console_getc()) == LINED_MORE)
+			;
+		if (ed.len)
+			monitor_exec(ed.line);
+	}
+}

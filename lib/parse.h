@@ -1,0 +1,11 @@
+/* Strict number parsing for commands: no sign, no junk, no overflow. */
+#ifndef PARSE_H
+#define PARSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Decimal, or hexadecimal with a 0x prefix. False on any bad input. */
+bool parse_u64(const char *s, uint64_t *out);
+
+#endif
