@@ -1,4 +1,5 @@
 /* Device discovery from the flattened device tree, through libfdt. */
+#include <stdbool.h>
 #include <string.h>
 
 #include <libfdt.h>
@@ -17,19 +18,35 @@ static uint64_t read_cells(const fdt32_t *cell, int n)
 	return v;
 }
 
-/* The @index-th (address, size) pair of @node's "reg". */
-static int read_reg(const void *fdt, int node, int index,
+/*
+ * One walk over the tree classifies every node; lookups by compatible or
+ * by parent would each rescan the tree from the root (libfdt keeps no
+ * index), which cost millions of instructions at boot.
+ */
+#define MAX_DEPTH 8
+
+struct walk {
+	const void *fdt;
+	struct platform *p;
+	int stdout_node;	/* the console /chosen names, or -1 */
+	int ac[MAX_DEPTH];	/* #address-cells a node gives its children */
+	int sc[MAX_DEPTH];
+	unsigned found;
+};
+
+enum { HAVE_MEMORY = 1, HAVE_UART = 2, HAVE_GIC = 4, HAVE_TIMER = 8 };
+
+/* The @index-th (address, size) pair of the node's "reg". */
+static int read_reg(const struct walk *w, int node, int depth, int index,
 		    uint64_t *addr, uint64_t *size)
 {
-	int parent = fdt_parent_offset(fdt, node);
-	int ac = fdt_address_cells(fdt, parent);
-	int sc = fdt_size_cells(fdt, parent);
+	int ac = w->ac[depth - 1], sc = w->sc[depth - 1];
 	const fdt32_t *reg;
 	int len;
 
 	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
 		return -NX_EINVAL;
-	reg = fdt_getprop(fdt, node, "reg", &len);
+	reg = fdt_getprop(w->fdt, node, "reg", &len);
 	if (!reg || len < (index + 1) * (ac + sc) * 4)
 		return -NX_EINVAL;
 	reg += index * (ac + sc);
@@ -52,122 +69,102 @@ static int read_irq(const void *fdt, int node, int index, unsigned *irq)
 	return 0;
 }
 
-static int fail(const char *what)
+static void add_virtio(struct walk *w, int node, int depth)
 {
-	kprintf("platform: device tree has no usable %s\n", what);
-	return -NX_EINVAL;
-}
+	struct platform *p = w->p;
+	struct platform_virtio v;
+	unsigned i;
 
-static int probe_memory(const void *fdt, struct platform *p)
-{
-	int node = fdt_path_offset(fdt, "/memory");
-
-	if (node < 0) {
-		const char *type;
-
-		fdt_for_each_subnode(node, fdt, 0) {
-			type = fdt_getprop(fdt, node, "device_type", NULL);
-			if (type && !strcmp(type, "memory"))
-				break;
-		}
+	if (read_reg(w, node, depth, 0, &v.base, &v.size) ||
+	    read_irq(w->fdt, node, 0, &v.irq))
+		return;
+	if (p->nvirtio == PLATFORM_MAX_VIRTIO) {
+		kprintf("platform: more than %d virtio-mmio slots, ignoring 0x%lx\n",
+			PLATFORM_MAX_VIRTIO, (unsigned long)v.base);
+		return;
 	}
-	if (node < 0 || read_reg(fdt, node, 0, &p->mem_base, &p->mem_size))
-		return fail("memory node");
-	return 0;
+	/* QEMU lists the slots from the top address down; keep address order. */
+	for (i = p->nvirtio++; i > 0 && p->virtio[i - 1].base > v.base; i--)
+		p->virtio[i] = p->virtio[i - 1];
+	p->virtio[i] = v;
 }
 
-/* The UART named by /chosen/stdout-path, else the first PL011. */
-static int probe_uart(const void *fdt, struct platform *p)
+static void set_psci(struct platform *p, const char *method)
 {
-	const char *path = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"),
-				       "stdout-path", NULL);
-	int node = -1;
-	uint64_t size;
-
-	if (path) {
-		const char *colon = strchr(path, ':');
-
-		node = fdt_path_offset_namelen(fdt, path, colon ?
-					       (int)(colon - path) :
-					       (int)strlen(path));
-	}
-	if (node < 0 || fdt_node_check_compatible(fdt, node, "arm,pl011"))
-		node = fdt_node_offset_by_compatible(fdt, -1, "arm,pl011");
-	if (node < 0 || read_reg(fdt, node, 0, &p->uart_base, &size) ||
-	    read_irq(fdt, node, 0, &p->uart_irq))
-		return fail("arm,pl011 UART");
-	return 0;
-}
-
-static int probe_gic(const void *fdt, struct platform *p)
-{
-	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
-
-	if (node < 0 ||
-	    read_reg(fdt, node, 0, &p->gicd_base, &p->gicd_size) ||
-	    read_reg(fdt, node, 1, &p->gicr_base, &p->gicr_size))
-		return fail("arm,gic-v3 interrupt controller (need gic-version=3)");
-	return 0;
-}
-
-/* Timer interrupts are listed secure, non-secure, virtual, hypervisor. */
-static int probe_timer(const void *fdt, struct platform *p)
-{
-	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
-
-	if (node < 0 || read_irq(fdt, node, 2, &p->timer_virt_irq))
-		return fail("arm,armv8-timer virtual timer interrupt");
-	return 0;
-}
-
-static void probe_psci(const void *fdt, struct platform *p)
-{
-	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
-	const char *method;
-
-	if (node < 0)
-		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci");
-	method = node < 0 ? NULL : fdt_getprop(fdt, node, "method", NULL);
 	p->psci = !method ? PSCI_NONE :
 		  !strcmp(method, "hvc") ? PSCI_HVC :
 		  !strcmp(method, "smc") ? PSCI_SMC : PSCI_NONE;
 }
 
-static void probe_virtio(const void *fdt, struct platform *p)
+static bool is(const char *compat, int len, const char *name)
 {
-	int node;
+	return compat && fdt_stringlist_contains(compat, len, name);
+}
 
-	p->nvirtio = 0;
-	for (node = fdt_node_offset_by_compatible(fdt, -1, "virtio,mmio");
-	     node >= 0;
-	     node = fdt_node_offset_by_compatible(fdt, node, "virtio,mmio")) {
-		struct platform_virtio *v = &p->virtio[p->nvirtio];
+static void classify(struct walk *w, int node, int depth)
+{
+	const void *fdt = w->fdt;
+	struct platform *p = w->p;
+	const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+	int len;
+	const char *compat = fdt_getprop(fdt, node, "compatible", &len);
+	uint64_t size;
 
-		if (p->nvirtio == PLATFORM_MAX_VIRTIO) {
-			kprintf("platform: more than %d virtio-mmio slots, "
-				"ignoring the rest\n", PLATFORM_MAX_VIRTIO);
-			break;
-		}
-		if (read_reg(fdt, node, 0, &v->base, &v->size) ||
-		    read_irq(fdt, node, 0, &v->irq))
-			continue;
-		p->nvirtio++;
+	if (type && !strcmp(type, "memory") && !(w->found & HAVE_MEMORY)) {
+		if (!read_reg(w, node, depth, 0, &p->mem_base, &p->mem_size))
+			w->found |= HAVE_MEMORY;
+	} else if (is(compat, len, "arm,pl011")) {
+		/* The first PL011, unless /chosen names another. */
+		if ((w->found & HAVE_UART) && node != w->stdout_node)
+			return;
+		if (!read_reg(w, node, depth, 0, &p->uart_base, &size) &&
+		    !read_irq(fdt, node, 0, &p->uart_irq))
+			w->found |= HAVE_UART;
+	} else if (is(compat, len, "arm,gic-v3")) {
+		if (!read_reg(w, node, depth, 0, &p->gicd_base, &p->gicd_size) &&
+		    !read_reg(w, node, depth, 1, &p->gicr_base, &p->gicr_size))
+			w->found |= HAVE_GIC;
+	} else if (is(compat, len, "arm,armv8-timer")) {
+		/* Listed secure, non-secure, virtual, hypervisor. */
+		if (!read_irq(fdt, node, 2, &p->timer_virt_irq))
+			w->found |= HAVE_TIMER;
+	} else if (is(compat, len, "arm,psci-0.2") || is(compat, len, "arm,psci")) {
+		set_psci(p, fdt_getprop(fdt, node, "method", NULL));
+	} else if (is(compat, len, "virtio,mmio")) {
+		add_virtio(w, node, depth);
 	}
-	/* QEMU lists the slots from the top down; keep them in address order. */
-	for (unsigned i = 1; i < p->nvirtio; i++)
-		for (unsigned j = i; j > 0 &&
-		     p->virtio[j - 1].base > p->virtio[j].base; j--) {
-			struct platform_virtio t = p->virtio[j];
+}
 
-			p->virtio[j] = p->virtio[j - 1];
-			p->virtio[j - 1] = t;
-		}
+static int stdout_node(const void *fdt)
+{
+	const char *path = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"),
+				       "stdout-path", NULL);
+	const char *colon;
+
+	if (!path)
+		return -1;
+	colon = strchr(path, ':');
+	return fdt_path_offset_namelen(fdt, path, colon ? (int)(colon - path) :
+				       (int)strlen(path));
+}
+
+static int missing(unsigned found)
+{
+	const char *what = !(found & HAVE_MEMORY) ? "memory node" :
+			   !(found & HAVE_UART) ? "arm,pl011 UART" :
+			   !(found & HAVE_GIC) ?
+			   "arm,gic-v3 interrupt controller (need gic-version=3)" :
+			   "arm,armv8-timer virtual timer interrupt";
+
+	kprintf("platform: device tree has no usable %s\n", what);
+	return -NX_EINVAL;
 }
 
 int platform_probe(const void *fdt, struct platform *p)
 {
+	struct walk w = { .fdt = fdt, .p = p };
 	const char *model;
-	int err = fdt_check_header(fdt);
+	int err = fdt_check_header(fdt), node, depth = 0;
 
 	memset(p, 0, sizeof(*p));
 	if (err) {
@@ -181,11 +178,22 @@ int platform_probe(const void *fdt, struct platform *p)
 		memcpy(p->model, model, n);
 		p->model[n] = '\0';
 	}
-	if ((err = probe_memory(fdt, p)) || (err = probe_uart(fdt, p)) ||
-	    (err = probe_gic(fdt, p)) || (err = probe_timer(fdt, p)))
-		return err;
-	probe_psci(fdt, p);
-	probe_virtio(fdt, p);
+	w.stdout_node = stdout_node(fdt);
+	for (node = 0; node >= 0 && depth >= 0;
+	     node = fdt_next_node(fdt, node, &depth)) {
+		if (depth >= MAX_DEPTH)
+			continue;
+		w.ac[depth] = fdt_address_cells(fdt, node);
+		w.sc[depth] = fdt_size_cells(fdt, node);
+		if (depth > 0)
+			classify(&w, node, depth);
+	}
+	if (node < 0 && node != -FDT_ERR_NOTFOUND) {
+		kprintf("platform: bad device tree: %s\n", fdt_strerror(node));
+		return -NX_EINVAL;
+	}
+	if (w.found != (HAVE_MEMORY | HAVE_UART | HAVE_GIC | HAVE_TIMER))
+		return missing(w.found);
 	return 0;
 }
 

@@ -1,0 +1,111 @@
+"""Drive a Nexus machine in QEMU (or the hosted build) over its console.
+
+Used by the QEMU tests and by bench/run.py. Everything the console prints
+is copied to sys.stdout, so pytest shows the full console log of a test
+that fails.
+"""
+import os
+import re
+import sys
+
+import pexpect
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+KERNEL = os.environ.get("NEXUS_KERNEL", os.path.join(ROOT, "build/aarch64/rumpk.elf"))
+HOSTED = os.environ.get("NEXUS_HOSTED", os.path.join(ROOT, "build/hosted/rumpk"))
+PROMPT = "nexus> "
+ICOUNT = "shift=0,align=off,sleep=off"
+
+
+def qemu_command(kernel=KERNEL, el2=False, icount=False, memory="512M"):
+    machine = "virt,gic-version=3" + (",virtualization=on" if el2 else "")
+    cmd = ["qemu-system-aarch64", "-M", machine, "-cpu", "cortex-a72",
+           "-m", memory, "-nographic", "-nic", "none", "-kernel", kernel]
+    if icount:
+        cmd += ["-icount", ICOUNT]
+    return cmd
+
+
+class Machine:
+    """One booted system; `cmd` runs a monitor command and returns its output."""
+
+    def __init__(self, argv, timeout=30):
+        self.timeout = timeout
+        self.child = pexpect.spawn(argv[0], argv[1:], encoding="utf-8",
+                                   codec_errors="replace", timeout=timeout,
+                                   logfile=None)
+        self.child.logfile_read = sys.stdout
+        self.banner = ""
+
+    @classmethod
+    def qemu(cls, **kw):
+        timeout = kw.pop("timeout", 30)
+        m = cls(qemu_command(**kw), timeout)
+        m.el2 = kw.get("el2", False)
+        return m
+
+    @classmethod
+    def hosted(cls, timeout=30):
+        return cls([HOSTED], timeout)
+
+    def boot(self):
+        self.child.expect_exact(PROMPT)
+        self.banner = self.child.before
+        return self.banner
+
+    def send(self, text):
+        self.child.send(text)
+
+    def cmd(self, line, timeout=None, prompt=True):
+        self.child.send(line + "\r")
+        self.child.expect_exact(line, timeout=timeout or self.timeout)
+        if not prompt:
+            return None
+        self.child.expect_exact(PROMPT, timeout=timeout or self.timeout)
+        return self.child.before
+
+    def expect(self, pattern, timeout=None):
+        self.child.expect(pattern, timeout=timeout or self.timeout)
+        return self.child.match
+
+    def wait_exit(self, timeout=None):
+        self.child.expect(pexpect.EOF, timeout=timeout or self.timeout)
+        self.child.close()
+        return self.child.exitstatus
+
+    def info(self):
+        return parse_info(self.cmd("info"))
+
+    def close(self):
+        if self.child.isalive():
+            self.child.terminate(force=True)
+
+
+def parse_info(text):
+    """The figures of the `info` command, as integers where they are numbers."""
+    info = {"irq": {}}
+    for name, count in re.findall(r"irq (\d+) \(\w+\): (\d+)", text):
+        info["irq"][int(name)] = int(count)
+    patterns = {
+        "entered_el": r"entered at EL(\d)",
+        "running_el": r"running at EL(\d)",
+        "mem_mib": r"memory:\s+(\d+) MiB",
+        "pages_total": r"pages:\s+(\d+) total",
+        "pages_free": r"(\d+) free \(",
+        "image": r"image (\d+) bytes",
+        "text": r"text (\d+)",
+        "rodata": r"rodata (\d+)",
+        "data": r"data (\d+), bss",
+        "bss": r"bss (\d+)",
+        "prompt_ns": r"prompt after (\d+) ns",
+        "timer_programmed": r"programmed (\d+)",
+        "timer_fired": r"fired (\d+)",
+    }
+    for key, pat in patterns.items():
+        m = re.search(pat, text)
+        if m:
+            info[key] = int(m.group(1))
+    m = re.search(r"uptime:\s+(\d+)\.(\d+) s", text)
+    if m:
+        info["uptime_ms"] = int(m.group(1)) * 1000 + int(m.group(2))
+    return info
