@@ -11,6 +11,9 @@ B       := build
 TP      := $(B)/third_party
 PY      := /usr/bin/python3
 
+# V=1 shows every command.
+Q := $(if $(filter 1,$(V)),,@)
+
 ifneq ($(PROFILE),micro)
 $(error PROFILE=$(PROFILE): only the 'micro' profile exists)
 endif
@@ -92,30 +95,35 @@ hosted: $(HOSTED)
 
 $(KOUT)/obj/%.c.o: %.c | $(LIBFDT)
 	@mkdir -p $(@D)
-	$(KCC) $(KCFLAGS) $(if $(findstring third_party,$<),-w) -MMD -c $< -o $@
+	@echo '  CC      $<'
+	$(Q)$(KCC) $(KCFLAGS) $(if $(findstring third_party,$<),-w) -MMD -c $< -o $@
 
 $(KOUT)/obj/%.S.o: %.S
 	@mkdir -p $(@D)
-	$(KCC) $(KCFLAGS) -MMD -c $< -o $@
+	@echo '  AS      $<'
+	$(Q)$(KCC) $(KCFLAGS) -MMD -c $< -o $@
 
 # Two links: the first gives the addresses, the second adds the symbol
 # table after everything else. The check proves that nothing moved.
 $(KOUT)/rumpk.pass1.elf: $(KOBJS) $(KOUT)/ksyms0.o kernel/arch/aarch64/kernel.ld
-	ld.lld $(LDFLAGS) $(KOBJS) $(KOUT)/ksyms0.o -o $@
+	@echo '  LD      $@'
+	$(Q)ld.lld $(LDFLAGS) $(KOBJS) $(KOUT)/ksyms0.o -o $@
 
 $(KOUT)/ksyms0.S:
 	@mkdir -p $(@D)
-	$(PY) scripts/mksyms.py /dev/null $@
+	$(Q)$(PY) scripts/mksyms.py /dev/null $@
 
 $(KOUT)/ksyms.S: $(KOUT)/rumpk.pass1.elf scripts/mksyms.py
-	llvm-nm -n $< > $(KOUT)/pass1.nm
-	$(PY) scripts/mksyms.py $(KOUT)/pass1.nm $@
+	@echo '  KSYMS   $@'
+	$(Q)llvm-nm -n $< > $(KOUT)/pass1.nm
+	$(Q)$(PY) scripts/mksyms.py $(KOUT)/pass1.nm $@
 
 $(KOUT)/%.o: $(KOUT)/%.S
-	$(KCC) $(KCFLAGS) -c $< -o $@
+	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
 
 $(KERNEL): $(KOBJS) $(KOUT)/ksyms.o
-	ld.lld $(LDFLAGS) $(KOBJS) $(KOUT)/ksyms.o -o $@
+	@echo '  LD      $@'
+	$(Q)ld.lld $(LDFLAGS) $(KOBJS) $(KOUT)/ksyms.o -o $@
 	@llvm-nm -n $@ | grep -v -e ksym -e __kernel_end > $(KOUT)/final.nm.check
 	@grep -v -e ksym -e __kernel_end $(KOUT)/pass1.nm | cmp -s - $(KOUT)/final.nm.check || \
 		{ echo "kernel: adding the symbol table moved other symbols" >&2; exit 1; }
@@ -123,33 +131,38 @@ $(KERNEL): $(KOBJS) $(KOUT)/ksyms.o
 
 $(HOUT)/obj/%.o: % | $(LIBFDT)
 	@mkdir -p $(@D)
-	$(HCC) $(HCFLAGS) $(if $(findstring third_party,$<),-w) -MMD -c $< -o $@
+	@echo '  HOSTCC  $<'
+	$(Q)$(HCC) $(HCFLAGS) $(if $(findstring third_party,$<),-w) -MMD -c $< -o $@
 
 $(HOSTED): $(patsubst %,$(HOUT)/obj/%.o,$(sort $(HOSTED_SRCS)))
-	$(HCC) $(HCFLAGS) $^ -o $@
+	@echo '  HOSTLD  $@'
+	$(Q)$(HCC) $(HCFLAGS) $^ -o $@
 
 $(TOUT)/test_%: tests/unit/test_%.c $$(test_%_SRCS) | $(LIBFDT) $(DTBS)
 	@mkdir -p $(@D)
-	$(HCC) $(HCFLAGS) $(test_$*_CFLAGS) -DNEXUS_BUILD_DIR='"$(B)"' \
+	@echo '  TEST    $@'
+	$(Q)$(HCC) $(HCFLAGS) $(test_$*_CFLAGS) -DNEXUS_BUILD_DIR='"$(B)"' \
 		$(filter-out %.h,$^) -lcmocka -o $@
 
 $(TOUT)/tsan_%: tests/unit/tsan_%.c $$(tsan_%_SRCS)
 	@mkdir -p $(@D)
-	$(HCC) -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=thread -Wall -Wextra \
+	@echo '  TSAN    $@'
+	$(Q)$(HCC) -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=thread -Wall -Wextra \
 		-Werror -Iinclude -Ikernel -Ilib $^ -lpthread -o $@
 
 $(B)/bench/bench_%: bench/host/bench_%.c $$(bench_%_SRCS)
 	@mkdir -p $(@D)
-	$(HCC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
+	@echo '  BENCH   $@'
+	$(Q)$(HCC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
 		-Iinclude -Ikernel -Ilib $^ $(bench_$*_LIBS) -o $@
 
 # The device trees QEMU generates, for the platform unit test.
 $(B)/virt.dtb:
 	@mkdir -p $(@D)
-	$(QEMU) -M virt,gic-version=3,dumpdtb=$@ -cpu cortex-a72 -m 512M -nographic -nic none >/dev/null
+	$(Q)$(QEMU) -M virt,gic-version=3,dumpdtb=$@ -cpu cortex-a72 -m 512M -nographic -nic none >/dev/null 2>&1
 $(B)/virt-el2.dtb:
 	@mkdir -p $(@D)
-	$(QEMU) -M virt,gic-version=3,virtualization=on,dumpdtb=$@ -cpu cortex-a72 -m 512M -nographic -nic none >/dev/null
+	$(Q)$(QEMU) -M virt,gic-version=3,virtualization=on,dumpdtb=$@ -cpu cortex-a72 -m 512M -nographic -nic none >/dev/null 2>&1
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
