@@ -19,35 +19,77 @@ static uint64_t read_cells(const fdt32_t *cell, int n)
 }
 
 /*
- * One walk over the tree classifies every node; lookups by compatible or
- * by parent would each rescan the tree from the root (libfdt keeps no
- * index), which cost millions of instructions at boot.
+ * One walk over the tree, reading each node's properties in one pass.
+ * libfdt keeps no index: every lookup by compatible string, by parent or
+ * by property name rescans from the start, which cost millions of
+ * instructions at boot.
  */
 #define MAX_DEPTH 8
 
+/* The properties of one node that discovery looks at. */
+struct node {
+	int depth;
+	const char *compat, *type, *method;
+	int compat_len;
+	const fdt32_t *reg, *irqs;
+	int reg_len, irqs_len;
+	int ac, sc;		/* what this node gives its children */
+};
+
 struct walk {
-	const void *fdt;
 	struct platform *p;
 	int stdout_node;	/* the console /chosen names, or -1 */
-	int ac[MAX_DEPTH];	/* #address-cells a node gives its children */
+	int ac[MAX_DEPTH];	/* #address-cells at each depth */
 	int sc[MAX_DEPTH];
 	unsigned found;
 };
 
 enum { HAVE_MEMORY = 1, HAVE_UART = 2, HAVE_GIC = 4, HAVE_TIMER = 8 };
 
+static void read_node(const void *fdt, int offset, struct node *n)
+{
+	int prop;
+
+	/* Defaults of the devicetree specification, section 2.3.5. */
+	n->ac = 2;
+	n->sc = 1;
+	fdt_for_each_property_offset(prop, fdt, offset) {
+		const char *name;
+		int len;
+		const void *val = fdt_getprop_by_offset(fdt, prop, &name, &len);
+
+		if (!val)
+			continue;
+		if (!strcmp(name, "compatible")) {
+			n->compat = val;
+			n->compat_len = len;
+		} else if (!strcmp(name, "device_type")) {
+			n->type = val;
+		} else if (!strcmp(name, "reg")) {
+			n->reg = val;
+			n->reg_len = len;
+		} else if (!strcmp(name, "interrupts")) {
+			n->irqs = val;
+			n->irqs_len = len;
+		} else if (!strcmp(name, "method")) {
+			n->method = val;
+		} else if (!strcmp(name, "#address-cells") && len == 4) {
+			n->ac = (int)fdt32_to_cpu(*(const fdt32_t *)val);
+		} else if (!strcmp(name, "#size-cells") && len == 4) {
+			n->sc = (int)fdt32_to_cpu(*(const fdt32_t *)val);
+		}
+	}
+}
+
 /* The @index-th (address, size) pair of the node's "reg". */
-static int read_reg(const struct walk *w, int node, int depth, int index,
+static int read_reg(const struct walk *w, const struct node *n, int index,
 		    uint64_t *addr, uint64_t *size)
 {
-	int ac = w->ac[depth - 1], sc = w->sc[depth - 1];
-	const fdt32_t *reg;
-	int len;
+	int ac = w->ac[n->depth - 1], sc = w->sc[n->depth - 1];
+	const fdt32_t *reg = n->reg;
 
-	if (ac < 1 || ac > 2 || sc < 0 || sc > 2)
-		return -NX_EINVAL;
-	reg = fdt_getprop(w->fdt, node, "reg", &len);
-	if (!reg || len < (index + 1) * (ac + sc) * 4)
+	if (ac < 1 || ac > 2 || sc < 0 || sc > 2 || !reg ||
+	    n->reg_len < (index + 1) * (ac + sc) * 4)
 		return -NX_EINVAL;
 	reg += index * (ac + sc);
 	*addr = read_cells(reg, ac);
@@ -56,27 +98,24 @@ static int read_reg(const struct walk *w, int node, int depth, int index,
 }
 
 /* GIC interrupt specifier <type number flags>: SPIs from 32, PPIs from 16. */
-static int read_irq(const void *fdt, int node, int index, unsigned *irq)
+static int read_irq(const struct node *n, int index, unsigned *irq)
 {
-	const fdt32_t *p;
-	int len;
+	const fdt32_t *p = n->irqs;
 
-	p = fdt_getprop(fdt, node, "interrupts", &len);
-	if (!p || len < (index + 1) * 12)
+	if (!p || n->irqs_len < (index + 1) * 12)
 		return -NX_EINVAL;
 	p += index * 3;
 	*irq = fdt32_to_cpu(p[1]) + (fdt32_to_cpu(p[0]) == 1 ? 16 : 32);
 	return 0;
 }
 
-static void add_virtio(struct walk *w, int node, int depth)
+static void add_virtio(struct walk *w, const struct node *n)
 {
 	struct platform *p = w->p;
 	struct platform_virtio v;
 	unsigned i;
 
-	if (read_reg(w, node, depth, 0, &v.base, &v.size) ||
-	    read_irq(w->fdt, node, 0, &v.irq))
+	if (read_reg(w, n, 0, &v.base, &v.size) || read_irq(n, 0, &v.irq))
 		return;
 	if (p->nvirtio == PLATFORM_MAX_VIRTIO) {
 		kprintf("platform: more than %d virtio-mmio slots, ignoring 0x%lx\n",
@@ -89,49 +128,40 @@ static void add_virtio(struct walk *w, int node, int depth)
 	p->virtio[i] = v;
 }
 
-static void set_psci(struct platform *p, const char *method)
+static bool is(const struct node *n, const char *name)
 {
-	p->psci = !method ? PSCI_NONE :
-		  !strcmp(method, "hvc") ? PSCI_HVC :
-		  !strcmp(method, "smc") ? PSCI_SMC : PSCI_NONE;
+	return n->compat && fdt_stringlist_contains(n->compat, n->compat_len, name);
 }
 
-static bool is(const char *compat, int len, const char *name)
+static void classify(struct walk *w, int offset, const struct node *n)
 {
-	return compat && fdt_stringlist_contains(compat, len, name);
-}
-
-static void classify(struct walk *w, int node, int depth)
-{
-	const void *fdt = w->fdt;
 	struct platform *p = w->p;
-	const char *type = fdt_getprop(fdt, node, "device_type", NULL);
-	int len;
-	const char *compat = fdt_getprop(fdt, node, "compatible", &len);
 	uint64_t size;
 
-	if (type && !strcmp(type, "memory") && !(w->found & HAVE_MEMORY)) {
-		if (!read_reg(w, node, depth, 0, &p->mem_base, &p->mem_size))
+	if (n->type && !strcmp(n->type, "memory") && !(w->found & HAVE_MEMORY)) {
+		if (!read_reg(w, n, 0, &p->mem_base, &p->mem_size))
 			w->found |= HAVE_MEMORY;
-	} else if (is(compat, len, "arm,pl011")) {
+	} else if (is(n, "arm,pl011")) {
 		/* The first PL011, unless /chosen names another. */
-		if ((w->found & HAVE_UART) && node != w->stdout_node)
+		if ((w->found & HAVE_UART) && offset != w->stdout_node)
 			return;
-		if (!read_reg(w, node, depth, 0, &p->uart_base, &size) &&
-		    !read_irq(fdt, node, 0, &p->uart_irq))
+		if (!read_reg(w, n, 0, &p->uart_base, &size) &&
+		    !read_irq(n, 0, &p->uart_irq))
 			w->found |= HAVE_UART;
-	} else if (is(compat, len, "arm,gic-v3")) {
-		if (!read_reg(w, node, depth, 0, &p->gicd_base, &p->gicd_size) &&
-		    !read_reg(w, node, depth, 1, &p->gicr_base, &p->gicr_size))
+	} else if (is(n, "arm,gic-v3")) {
+		if (!read_reg(w, n, 0, &p->gicd_base, &p->gicd_size) &&
+		    !read_reg(w, n, 1, &p->gicr_base, &p->gicr_size))
 			w->found |= HAVE_GIC;
-	} else if (is(compat, len, "arm,armv8-timer")) {
+	} else if (is(n, "arm,armv8-timer")) {
 		/* Listed secure, non-secure, virtual, hypervisor. */
-		if (!read_irq(fdt, node, 2, &p->timer_virt_irq))
+		if (!read_irq(n, 2, &p->timer_virt_irq))
 			w->found |= HAVE_TIMER;
-	} else if (is(compat, len, "arm,psci-0.2") || is(compat, len, "arm,psci")) {
-		set_psci(p, fdt_getprop(fdt, node, "method", NULL));
-	} else if (is(compat, len, "virtio,mmio")) {
-		add_virtio(w, node, depth);
+	} else if (is(n, "arm,psci-0.2") || is(n, "arm,psci")) {
+		p->psci = !n->method ? PSCI_NONE :
+			  !strcmp(n->method, "hvc") ? PSCI_HVC :
+			  !strcmp(n->method, "smc") ? PSCI_SMC : PSCI_NONE;
+	} else if (is(n, "virtio,mmio")) {
+		add_virtio(w, n);
 	}
 }
 
@@ -162,7 +192,7 @@ static int missing(unsigned found)
 
 int platform_probe(const void *fdt, struct platform *p)
 {
-	struct walk w = { .fdt = fdt, .p = p };
+	struct walk w = { .p = p };
 	const char *model;
 	int err = fdt_check_header(fdt), node, depth = 0;
 
@@ -181,12 +211,15 @@ int platform_probe(const void *fdt, struct platform *p)
 	w.stdout_node = stdout_node(fdt);
 	for (node = 0; node >= 0 && depth >= 0;
 	     node = fdt_next_node(fdt, node, &depth)) {
+		struct node n = { .depth = depth };
+
 		if (depth >= MAX_DEPTH)
 			continue;
-		w.ac[depth] = fdt_address_cells(fdt, node);
-		w.sc[depth] = fdt_size_cells(fdt, node);
+		read_node(fdt, node, &n);
+		w.ac[depth] = n.ac;
+		w.sc[depth] = n.sc;
 		if (depth > 0)
-			classify(&w, node, depth);
+			classify(&w, node, &n);
 	}
 	if (node < 0 && node != -FDT_ERR_NOTFOUND) {
 		kprintf("platform: bad device tree: %s\n", fdt_strerror(node));
