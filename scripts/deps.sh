@@ -43,6 +43,6 @@ if [ ${#need_pkgs[@]} -gt 0 ] || [ "$added_src" -eq 1 ]; then
 	echo "deps: installing ${need_pkgs[*]:-(source index only)}"
 	$sudo apt-get update -qq
 	if [ ${#need_pkgs[@]} -gt 0 ]; then
-		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}"
+		$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}"
 	fi
 fi
