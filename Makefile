@@ -23,16 +23,22 @@ LIB_SRCS    := lib/fmt.c lib/parse.c
 CORE_SRCS   := kernel/core/main.c kernel/core/kprintf.c kernel/core/panic.c \
                kernel/core/console.c kernel/core/lined.c kernel/core/irq.c \
                kernel/core/clock.c kernel/core/platform.c \
-               kernel/core/monitor.c kernel/mm/page_alloc.c
+               kernel/core/monitor.c kernel/core/demo.c kernel/core/kbench.c \
+               kernel/core/fiber.c kernel/core/sched.c kernel/core/event.c \
+               kernel/core/timerq.c kernel/core/energy.c \
+               kernel/ion/ring.c kernel/ion/mpsc.c kernel/ion/channel.c \
+               kernel/ion/link.c \
+               kernel/mm/page_alloc.c
 LIBFDT_SRCS := $(addprefix $(TP)/libfdt/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c \
                fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c)
 LIBFDT      := $(TP)/libfdt/.stamp
 
 KERNEL_SRCS := lib/string.c $(LIB_SRCS) $(CORE_SRCS) kernel/core/ksyms.c \
                $(addprefix kernel/arch/aarch64/,start.S vectors.S main.c \
-               hal.c uart.c gic.c mmu.c psci.c trap.c esr.c)
-HOSTED_SRCS := $(LIB_SRCS) $(CORE_SRCS) kernel/arch/hosted/hal.c \
-               kernel/arch/hosted/main.c $(LIBFDT_SRCS)
+               hal.c uart.c gic.c mmu.c psci.c trap.c esr.c switch.S \
+               fiber_arch.c)
+HOSTED_SRCS := $(LIB_SRCS) $(CORE_SRCS) $(LIBFDT_SRCS) \
+               $(addprefix kernel/arch/hosted/,hal.c main.c switch.S fiber_arch.c)
 
 # Host unit tests: tests/unit/test_NAME.c linked with test_NAME_SRCS.
 UNIT_TESTS  := fmt string parse page_alloc lined irq platform

@@ -1,7 +1,7 @@
 /*
- * Kernel time. The hardware timer is armed only for a real deadline and
- * disarmed when it fires: no periodic tick. Every programming and every
- * expiry is counted, so silence can be checked from the shell.
+ * Kernel time: the HAL's free-running counter in nanoseconds. Deadlines
+ * and sleeps go through the timer queue (timerq.h), which alone programs
+ * the hardware timer.
  */
 #ifndef CLOCK_H
 #define CLOCK_H
@@ -9,16 +9,9 @@
 #include <stdint.h>
 
 uint64_t clock_ticks_to_ns(uint64_t ticks);
-uint64_t clock_ms_to_ticks(uint64_t ms);
 uint64_t clock_uptime_ns(void);
-
-/* Idle until @ms milliseconds have passed: one timer interrupt. */
-void clock_sleep_ms(uint64_t ms);
 
 /* The timer interrupt handler. */
 void clock_timer_irq(unsigned irq);
-
-uint64_t clock_timer_programmed(void);
-uint64_t clock_timer_fired(void);
 
 #endif

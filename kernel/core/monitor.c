@@ -6,12 +6,17 @@
 #include "arch/hal.h"
 #include "core/clock.h"
 #include "core/console.h"
+#include "core/demo.h"
+#include "core/energy.h"
+#include "core/fiber.h"
 #include "core/irq.h"
+#include "core/kbench.h"
 #include "core/kernel.h"
 #include "core/kprintf.h"
 #include "core/lined.h"
 #include "core/monitor.h"
 #include "core/platform.h"
+#include "core/timerq.h"
 #include "mm/page_alloc.h"
 
 #define MAX_ARGS	8
@@ -55,6 +60,7 @@ static void cmd_info(int argc, char **argv)
 {
 	const struct boot_info *bi = kernel_boot_info();
 	uint64_t up = clock_uptime_ns();
+	struct timerq_stats ts;
 
 	(void)argc, (void)argv;
 	kprintf("machine:  %s, entered at EL%u, running at EL%u\n",
@@ -72,9 +78,10 @@ static void cmd_info(int argc, char **argv)
 		(unsigned long)(up / 1000000u % 1000u),
 		(unsigned long)hal_time_freq());
 	kprintf("boot:     prompt after %lu ns\n", (unsigned long)prompt_ns);
-	kprintf("timer:    programmed %lu, fired %lu\n",
-		(unsigned long)clock_timer_programmed(),
-		(unsigned long)clock_timer_fired());
+	timerq_stats(&ts);
+	kprintf("timer:    programmed %lu, disarmed %lu, deadlines expired %lu\n",
+		(unsigned long)ts.arms, (unsigned long)ts.disarms,
+		(unsigned long)ts.expired);
 	irq_for_each(print_irq);
 	kprintf("irq spurious: %lu, console bytes dropped: %lu\n",
 		(unsigned long)irq_spurious(), (unsigned long)console_rx_dropped());
@@ -88,7 +95,48 @@ static void cmd_sleep(int argc, char **argv)
 		kprintf("usage: sleep MS (0 to %u milliseconds)\n", MAX_SLEEP_MS);
 		return;
 	}
-	clock_sleep_ms(ms);
+	fiber_sleep_ms(ms);
+}
+
+static void cmd_ps(int argc, char **argv)
+{
+	static struct fiber_info fi[64];
+	size_t n = fiber_snapshot(fi, 64);
+
+	(void)argc, (void)argv;
+	kprintf("%4s %-15s %-8s %-9s %8s %10s %10s %7s\n", "ID", "NAME",
+		"SPECTRUM", "STATE", "ENERGY", "CPU(us)", "SWITCHES", "STRIKES");
+	for (size_t i = 0; i < n && i < 64; i++)
+		kprintf("%4u %-15s %-8s %-9s %8ld %10lu %10lu %7u\n", fi[i].id,
+			fi[i].name, sched_spectrum_name(fi[i].spectrum),
+			fiber_state_name(fi[i].state), (long)fi[i].energy,
+			(unsigned long)(clock_ticks_to_ns(fi[i].cpu_ticks) / 1000),
+			(unsigned long)fi[i].switches, fi[i].strikes);
+	if (n > 64)
+		kprintf("(%zu more not shown)\n", n - 64);
+}
+
+static void cmd_kill(int argc, char **argv)
+{
+	uint64_t id;
+	struct fiber *f;
+
+	if (argc != 2 || !parse_u64(argv[1], &id)) {
+		kprintf("usage: kill ID (see ps)\n");
+		return;
+	}
+	f = fiber_find((uint32_t)id);
+	if (!f || id > UINT32_MAX) {
+		kprintf("kill: no fiber %s\n", argv[1]);
+		return;
+	}
+	if (f == fiber_self() || f->spectrum == SCHED_VOID) {
+		kprintf("kill: fiber %s is the %s and cannot be killed\n",
+			argv[1], f == fiber_self() ? "monitor itself" : "idle fiber");
+		return;
+	}
+	if (fiber_kill(f))
+		kprintf("kill: fiber %s is already exiting\n", argv[1]);
 }
 
 /* Volatile so that the compiler can prove neither fault away. */
@@ -144,6 +192,12 @@ static const struct command commands[] = {
 	{ "help", "", "list the commands", cmd_help },
 	{ "info", "", "memory, devices, uptime, timer and interrupt counts", cmd_info },
 	{ "sleep", "MS", "idle for MS milliseconds", cmd_sleep },
+	{ "ps", "", "list fibers: spectrum, state, energy, switches, strikes", cmd_ps },
+	{ "kill", "ID", "stop a fiber", cmd_kill },
+	{ "spawn-demo", "KIND", "start a demo fiber (no KIND: list them)", demo_cmd_spawn },
+	{ "sched-test", "photon", "check that a woken Photon fiber runs before Matter", demo_cmd_sched_test },
+	{ "ring-test", "[N]", "ping-pong N messages between two fibers over rings", demo_cmd_ring_test },
+	{ "bench", "[N]", "switch, ring, round-trip and timer-latency figures", kbench_cmd },
 	{ "panic-test", "[wx|null|stack]", "fault on purpose to show the panic screen", cmd_panic_test },
 	{ "poweroff", "", "turn the machine off", cmd_poweroff },
 	{ "reboot", "", "reset the machine", cmd_reboot },

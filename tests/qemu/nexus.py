@@ -99,7 +99,6 @@ def parse_info(text):
         "bss": r"bss (\d+)",
         "prompt_ns": r"prompt after (\d+) ns",
         "timer_programmed": r"programmed (\d+)",
-        "timer_fired": r"fired (\d+)",
     }
     for key, pat in patterns.items():
         m = re.search(pat, text)
