@@ -18,6 +18,20 @@ ifneq ($(PROFILE),micro)
 $(error PROFILE=$(PROFILE): only the 'micro' profile exists)
 endif
 
+# ---- toolchains -----------------------------------------------------------
+KCC     := clang --target=aarch64-none-elf
+KCFLAGS := -std=c11 -ffreestanding -nostdlib -nostdlibinc -mgeneral-regs-only \
+           -fno-stack-protector -fno-pic -O2 -g -fno-omit-frame-pointer \
+           -mno-omit-leaf-frame-pointer -Wall -Wextra -Werror \
+           -Iinclude -Ikernel -Ilib -Ilib/include -I$(TP)/libfdt
+HCC     := gcc
+SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+HCFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer $(SAN) \
+           -Wall -Wextra -Werror -Iinclude -Ikernel -Ilib -I$(TP)/libfdt
+KOUT    := $(B)/aarch64
+HOUT    := $(B)/hosted
+TOUT    := $(B)/tests
+
 # ---- sources ------------------------------------------------------------
 LIB_SRCS    := lib/fmt.c lib/parse.c
 CORE_SRCS   := kernel/core/main.c kernel/core/kprintf.c kernel/core/panic.c \
@@ -52,28 +66,18 @@ test_platform_SRCS   := kernel/core/platform.c lib/fmt.c tests/unit/stub_kprintf
 test_string_CFLAGS   := -fno-tree-loop-distribute-patterns
 TSAN_TESTS   :=
 HOST_BENCHES :=
+# Fragments add what `make all` builds and what the QEMU tests need.
+ALL_EXTRA      :=
+QEMU_TEST_DEPS :=
 
+.DEFAULT_GOAL := all
 -include mk/*.mk
 
-# ---- aarch64 kernel -------------------------------------------------------
-KCC     := clang --target=aarch64-none-elf
-KCFLAGS := -std=c11 -ffreestanding -nostdlib -nostdlibinc -mgeneral-regs-only \
-           -fno-stack-protector -fno-pic -O2 -g -fno-omit-frame-pointer \
-           -mno-omit-leaf-frame-pointer -Wall -Wextra -Werror \
-           -Iinclude -Ikernel -Ilib -Ilib/include -I$(TP)/libfdt
-KOUT    := $(B)/aarch64
+# ---- derived --------------------------------------------------------------
 KOBJS   := $(patsubst %,$(KOUT)/obj/%.o,$(sort $(KERNEL_SRCS)) $(LIBFDT_SRCS))
 KERNEL  := $(KOUT)/rumpk.elf
 LDFLAGS := -nostdlib -z max-page-size=4096 -T kernel/arch/aarch64/kernel.ld
-
-# ---- hosted -------------------------------------------------------------
-HCC     := gcc
-SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
-HCFLAGS := -std=c11 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer $(SAN) \
-           -Wall -Wextra -Werror -Iinclude -Ikernel -Ilib -I$(TP)/libfdt
-HOUT    := $(B)/hosted
 HOSTED  := $(HOUT)/rumpk
-TOUT    := $(B)/tests
 UNIT_BINS  := $(patsubst %,$(TOUT)/test_%,$(UNIT_TESTS))
 TSAN_BINS  := $(patsubst %,$(TOUT)/tsan_%,$(TSAN_TESTS))
 BENCH_BINS := $(patsubst %,$(B)/bench/bench_%,$(HOST_BENCHES))
@@ -87,7 +91,7 @@ QEMU_FLAGS := -M virt,gic-version=3 -cpu cortex-a72 -m 512M -nographic -nic none
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
 
-all: kernel hosted $(UNIT_BINS) $(TSAN_BINS)
+all: kernel hosted $(UNIT_BINS) $(TSAN_BINS) $(ALL_EXTRA)
 
 deps:
 	@bash scripts/deps.sh
@@ -176,7 +180,7 @@ unit: $(UNIT_BINS)
 tsan: $(TSAN_BINS)
 	@set -e; for t in $(TSAN_BINS); do echo "== $$t"; $$t; done
 
-qemu-test: $(KERNEL) $(HOSTED)
+qemu-test: $(KERNEL) $(HOSTED) $(QEMU_TEST_DEPS)
 	NEXUS_KERNEL=$(KERNEL) NEXUS_HOSTED=$(HOSTED) $(PY) -m pytest -v tests/qemu
 
 check: all unit tsan qemu-test
@@ -200,8 +204,8 @@ debug: deps
 	kill %1 2>/dev/null || true
 
 bench: deps
-	@$(MAKE) --no-print-directory kernel $(BENCH_BINS)
-	$(PY) bench/run.py $(KERNEL) bench/results
+	@$(MAKE) --no-print-directory kernel $(BENCH_BINS) linux-peer
+	$(PY) bench/run.py $(KERNEL) bench/results $(BENCH_BINS)
 
 clean:
 	rm -rf $(B)/aarch64 $(B)/hosted $(B)/tests $(B)/bench $(DTBS)
