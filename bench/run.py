@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """`make bench`: deterministic figures for Rumpk, printed as one table and
-written to bench/results/ as JSON.
+written to bench/results/ as JSON, beside the same figures for a Linux
+guest on the same QEMU (bench/linux/) and the host ring benchmark.
 
-usage: run.py KERNEL_ELF RESULTS_DIR
+usage: run.py KERNEL_ELF RESULTS_DIR [HOST_BENCH ...]
 
 Under `-icount shift=0,align=off,sleep=off` QEMU executes exactly one
 guest instruction per virtual nanosecond, so guest-side times in ns are
@@ -10,6 +11,7 @@ instruction counts, identical run to run.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -28,6 +30,45 @@ def boot_instructions(kernel, el2):
         return m.info()["prompt_ns"]
     finally:
         m.close()
+
+
+GUEST_BENCH_ITERS = 20000
+
+
+def guest_microbenchmarks(kernel):
+    """The monitor's `bench`: guest ns per op, i.e. instructions under icount."""
+    m = Machine.qemu(kernel=kernel, icount=True, timeout=120)
+    try:
+        m.boot()
+        out = m.cmd(f"bench {GUEST_BENCH_ITERS}", timeout=300)
+    finally:
+        m.close()
+    figures = {}
+    for name, value, ops in re.findall(r"bench (\w+)\s+([\d.]+) ns/op \((\d+) ops\)", out):
+        figures[name] = {"insns_per_op": float(value), "ops": int(ops)}
+    if set(figures) != {"switch", "ring", "rtt", "timer"}:
+        raise SystemExit(f"bench: the guest printed no complete figures:\n{out}")
+    return figures
+
+
+def linux_peer(results_dir):
+    path = os.path.join(results_dir, "linux-peer.json")
+    subprocess.run([sys.executable, os.path.join(ROOT, "bench/linux/run.py"), path],
+                   check=True, stdout=subprocess.DEVNULL)
+    with open(path) as f:
+        peer = json.load(f)
+    return peer["results"], peer["boot_to_init_insns"]
+
+
+def host_benches(binaries, results_dir):
+    out = {}
+    for binary in binaries:
+        name = os.path.basename(binary).removeprefix("bench_")
+        path = os.path.join(results_dir, f"host-{name}.json")
+        text = subprocess.run([binary, path], check=True, capture_output=True,
+                              text=True).stdout
+        out[name] = text
+    return out
 
 
 def image_sizes(kernel):
@@ -62,22 +103,45 @@ def idle_timer_interrupts(kernel):
         m.close()
 
 
-def main(kernel, results_dir):
+# Rumpk figure -> the Linux peer's figure for the same operation.
+PEERS = {
+    "switch": ("switch", "fiber switch (yield to yield) vs thread sched_yield"),
+    "rtt": ("pipe_rtt_24", "24-byte message round trip: ION ring vs pipe"),
+    "timer": ("timer_latency", "timer deadline to the sleeper running"),
+}
+
+
+def print_table(title, rows):
+    width = max(len(r[0]) for r in rows)
+    print(title)
+    for name, value in rows:
+        print(f"  {name:<{width}}  {value}")
+
+
+def main(kernel, results_dir, host_bins):
     sys.stdout = open(os.devnull, "w")	# the console logs of the runs
     boot_el1 = [boot_instructions(kernel, False) for _ in range(2)]
     boot_el2 = boot_instructions(kernel, True)
     sizes = image_sizes(kernel)
     idle = idle_timer_interrupts(kernel)
+    guest = guest_microbenchmarks(kernel)
+    linux, linux_boot = linux_peer(results_dir)
     sys.stdout = sys.__stdout__
+    host = host_benches(host_bins, results_dir)
 
+    ratios = {k: guest[k]["insns_per_op"] / linux[peer]["insns_per_op"]
+              for k, (peer, _) in PEERS.items()}
     result = {
         "qemu": "qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a72 -m 512M -icount shift=0,align=off,sleep=off",
         "boot_to_prompt_instructions": {"el1_entry": boot_el1[0], "el2_entry": boot_el2,
                                         "repeatable": boot_el1[0] == boot_el1[1]},
         "kernel_image_bytes": sizes,
         "idle": idle,
+        "guest_microbenchmarks_insns_per_op": guest,
+        "linux_peer_insns_per_op": {peer: linux[peer]["insns_per_op"] for peer, _ in PEERS.values()},
+        "rumpk_over_linux": ratios,
     }
-    rows = [
+    print_table("Rumpk foundation (QEMU virt, aarch64, instructions under -icount shift=0)", [
         ("boot to prompt, entered at EL1", f"{boot_el1[0]:,} instructions"
          + ("" if boot_el1[0] == boot_el1[1] else f" (second run {boot_el1[1]:,}!)")),
         ("boot to prompt, entered at EL2", f"{boot_el2:,} instructions"),
@@ -85,18 +149,25 @@ def main(kernel, results_dir):
         ("kernel symbol table (.ksyms)", f"{sizes['ksyms']:,} bytes"),
         (f"timer interrupts in {idle['seconds']:.1f} s idle", f"{idle['timer_irqs']} "
          f"(timer programmed {idle['timer_programmings']} times)"),
-    ]
-    width = max(len(r[0]) for r in rows)
-    print("Rumpk foundation (QEMU virt, aarch64)")
-    for name, value in rows:
-        print(f"  {name:<{width}}  {value}")
+    ])
+    rows = [("ring push+pop, one fiber", f"{guest['ring']['insns_per_op']:.1f}")]
+    for k, (peer, what) in PEERS.items():
+        rows.append((what, f"{guest[k]['insns_per_op']:.1f} vs Linux {linux[peer]['insns_per_op']:,}"
+                     f"  = {ratios[k]:.3f}x"))
+    rows.append(("boot: Rumpk to prompt vs Linux to /init",
+                 f"{boot_el1[0]:,} vs {linux_boot:,}  = {boot_el1[0] / linux_boot:.4f}x"))
+    print_table("Rumpk vs Linux 6.1 guest, instructions per operation", rows)
+    for name, text in host.items():
+        print(f"Host benchmark {name}:")
+        print("\n".join("  " + line for line in text.strip().splitlines()))
     os.makedirs(results_dir, exist_ok=True)
-    path = os.path.join(results_dir, "foundation.json")
+    path = os.path.join(results_dir, "rumpk.json")
     with open(path, "w") as f:
         json.dump(result, f, indent=2)
         f.write("\n")
-    print(f"  written to {os.path.relpath(path, ROOT)}")
+    print(f"written to {os.path.relpath(results_dir, ROOT)}/: rumpk.json, linux-peer.json"
+          + "".join(f", host-{n}.json" for n in host))
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2], sys.argv[3:])

@@ -1,17 +1,23 @@
 /*
- * Freestanding string and memory functions. Byte loops are enough here:
- * the kernel copies little, and clang turns these loops into wider
- * accesses on its own. The compiler may also emit calls to memcpy/memset,
- * so these names must exist in every target build.
+ * Freestanding string and memory functions. memcpy and memset move eight
+ * bytes at a time when both ends allow it (ring packets and page clears
+ * are aligned), bytes otherwise. The compiler may also emit calls to
+ * memcpy/memset, so these names must exist in every target build.
  */
 #include <stdint.h>
 #include <string.h>
+
+typedef uint64_t __attribute__((may_alias)) word_t;
 
 void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
+	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+		for (; n >= 8; n -= 8, d += 8, s += 8)
+			*(word_t *)d = *(const word_t *)s;
+	}
 	while (n--)
 		*d++ = *s++;
 	return dst;
@@ -35,6 +41,12 @@ void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 
+	if (((uintptr_t)d & 7) == 0) {
+		word_t w = 0x0101010101010101ull * (unsigned char)c;
+
+		for (; n >= 8; n -= 8, d += 8)
+			*(word_t *)d = w;
+	}
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;

@@ -54,6 +54,28 @@ static void test_copy_and_set(void **state)
 	nx_memcpy(b, a, 0);
 }
 
+/* Every alignment of both ends and every short length, word paths included. */
+static void test_alignments(void **state)
+{
+	_Alignas(8) unsigned char src[64], ours[64], ref[64];
+
+	(void)state;
+	for (int i = 0; i < 64; i++)
+		src[i] = (unsigned char)(i * 13 + 1);
+	for (int so = 0; so < 9; so++)
+		for (int dof = 0; dof < 9; dof++)
+			for (int n = 0; n <= 40; n++) {
+				memset(ours, 0xee, sizeof(ours));
+				memset(ref, 0xee, sizeof(ref));
+				nx_memcpy(ours + dof, src + so, (size_t)n);
+				memcpy(ref + dof, src + so, (size_t)n);
+				assert_memory_equal(ours, ref, sizeof(ours));
+				nx_memset(ours + dof, so, (size_t)n);
+				memset(ref + dof, so, (size_t)n);
+				assert_memory_equal(ours, ref, sizeof(ours));
+			}
+}
+
 /* Overlap both ways, against the C library on a twin buffer. */
 static void test_memmove_overlap(void **state)
 {
@@ -107,6 +129,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copy_and_set),
+		cmocka_unit_test(test_alignments),
 		cmocka_unit_test(test_memmove_overlap),
 		cmocka_unit_test(test_compare),
 		cmocka_unit_test(test_search),
