@@ -82,6 +82,10 @@ UNIT_BINS  := $(patsubst %,$(TOUT)/test_%,$(UNIT_TESTS))
 TSAN_BINS  := $(patsubst %,$(TOUT)/tsan_%,$(TSAN_TESTS))
 BENCH_BINS := $(patsubst %,$(B)/bench/bench_%,$(HOST_BENCHES))
 DTBS       := $(B)/virt.dtb $(B)/virt-el2.dtb
+# Test and benchmark programs are built in one step, without dependency
+# files: any header change rebuilds them.
+HEADERS    := $(wildcard include/nexus/*.h lib/*.h lib/include/*.h kernel/*/*.h \
+                         kernel/arch/*/*.h tests/unit/*.h)
 
 QEMU       := qemu-system-aarch64
 QEMU_FLAGS := -M virt,gic-version=3 -cpu cortex-a72 -m 512M -nographic -nic none
@@ -148,23 +152,23 @@ $(HOSTED): $(patsubst %,$(HOUT)/obj/%.o,$(sort $(HOSTED_SRCS)))
 	@echo '  HOSTLD  $@'
 	$(Q)$(HCC) $(HCFLAGS) $^ -o $@
 
-$(TOUT)/test_%: tests/unit/test_%.c $$(test_%_SRCS) | $(LIBFDT) $(DTBS)
+$(TOUT)/test_%: tests/unit/test_%.c $$(test_%_SRCS) $(HEADERS) | $(LIBFDT) $(DTBS)
 	@mkdir -p $(@D)
 	@echo '  TEST    $@'
 	$(Q)$(HCC) $(HCFLAGS) $(test_$*_CFLAGS) -DNEXUS_BUILD_DIR='"$(B)"' \
 		$(filter-out %.h,$^) -lcmocka -o $@
 
-$(TOUT)/tsan_%: tests/unit/tsan_%.c $$(tsan_%_SRCS)
+$(TOUT)/tsan_%: tests/unit/tsan_%.c $$(tsan_%_SRCS) $(HEADERS)
 	@mkdir -p $(@D)
 	@echo '  TSAN    $@'
 	$(Q)$(HCC) -std=c11 -D_GNU_SOURCE -O1 -g -fsanitize=thread -Wall -Wextra \
-		-Werror -Iinclude -Ikernel -Ilib $^ -lpthread -o $@
+		-Werror -Iinclude -Ikernel -Ilib $(filter-out %.h,$^) -lpthread -o $@
 
-$(B)/bench/bench_%: bench/host/bench_%.c $$(bench_%_SRCS)
+$(B)/bench/bench_%: bench/host/bench_%.c $$(bench_%_SRCS) $(HEADERS)
 	@mkdir -p $(@D)
 	@echo '  BENCH   $@'
 	$(Q)$(HCC) -std=c11 -D_GNU_SOURCE -O2 -g -Wall -Wextra -Werror \
-		-Iinclude -Ikernel -Ilib $^ $(bench_$*_LIBS) -o $@
+		-Iinclude -Ikernel -Ilib $(filter-out %.h,$^) $(bench_$*_LIBS) -o $@
 
 # The device trees QEMU generates, for the platform unit test.
 $(B)/virt.dtb:

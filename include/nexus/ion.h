@@ -10,9 +10,10 @@
  * of course; a slot is `index & mask`, the fill level is `head - tail`
  * computed modulo 2^32, which stays correct because capacity <= 2^31.
  *
- * Every field below line 0 is accessed with C11 atomics by the code that
- * owns the ring; it is declared as a plain fixed-width integer so that the
- * layout does not depend on the language that maps it.
+ * head, tail and the waiting flags are accessed with C11 atomics; the
+ * cached copies are read and written by their own side only. All are plain
+ * fixed-width integers here so that the layout does not depend on the
+ * language that maps it.
  */
 #ifndef NEXUS_ION_H
 #define NEXUS_ION_H

@@ -113,21 +113,25 @@ static uint8_t *ion_slot(const struct ion_ring *r, uint32_t idx)
 	return r->slots + (size_t)(idx & r->mask) * r->elem_size;
 }
 
-/* Constant sizes let the compiler turn the packet copies into plain moves. */
+/*
+ * Constant sizes let the compiler turn the packet copies into plain moves.
+ * The builtin says so even in freestanding builds, where -fno-builtin
+ * would otherwise leave a call to the byte-wise library memcpy.
+ */
 static inline void ion_copy(void *dst, const void *src, uint32_t size)
 {
 	switch (size) {
 	case 8:
-		memcpy(dst, src, 8);
+		__builtin_memcpy(dst, src, 8);
 		break;
 	case 16:
-		memcpy(dst, src, 16);
+		__builtin_memcpy(dst, src, 16);
 		break;
 	case 24:
-		memcpy(dst, src, 24);
+		__builtin_memcpy(dst, src, 24);
 		break;
 	case 32:
-		memcpy(dst, src, 32);
+		__builtin_memcpy(dst, src, 32);
 		break;
 	default:
 		memcpy(dst, src, size);

@@ -51,19 +51,32 @@ static inline _Atomic uint32_t *ion_atomic(uint32_t *p)
 	return (_Atomic uint32_t *)p;
 }
 
+/*
+ * Setup. ion_ring_bytes: bytes a ring needs, 0 if the geometry is invalid
+ * (capacity a power of two up to 2^31, elem_size a multiple of 8 up to
+ * 4096). ion_ring_init formats a header at mem (64-byte aligned); the
+ * other party calls ion_ring_attach on the same memory. Both return 0 or
+ * -NX_EINVAL and change nothing on error.
+ */
 size_t ion_ring_bytes(uint32_t capacity, uint32_t elem_size);
 int ion_ring_init(struct ion_ring *r, void *mem, size_t size, uint32_t capacity,
 		  uint32_t elem_size);
 int ion_ring_attach(struct ion_ring *r, void *mem, size_t size);
 
-/* Producer side. */
+/*
+ * Producer side. ion_push: 0, or -NX_EAGAIN when full (nothing written).
+ * ion_push_n: how many of n went in, 0 when full. *wake as described above.
+ * ion_prod_kick: the doorbell check on its own, for the end of a burst.
+ * ion_prod_prepare_wait: true if the ring is still full and the producer
+ * may block; ion_prod_finish_wait after waking (or after a false return).
+ */
 int ion_push(struct ion_ring *r, const void *elem, bool *wake);
 uint32_t ion_push_n(struct ion_ring *r, const void *elems, uint32_t n, bool *wake);
 bool ion_prod_kick(struct ion_ring *r);
 bool ion_prod_prepare_wait(struct ion_ring *r);
 void ion_prod_finish_wait(struct ion_ring *r);
 
-/* Consumer side. */
+/* Consumer side: the mirror image, -NX_EAGAIN / 0 meaning empty. */
 int ion_pop(struct ion_ring *r, void *elem, bool *wake);
 uint32_t ion_pop_n(struct ion_ring *r, void *elems, uint32_t n, bool *wake);
 bool ion_cons_kick(struct ion_ring *r);

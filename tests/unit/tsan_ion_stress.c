@@ -31,7 +31,7 @@
 #define MPSC_PRODUCERS	4
 #define MPSC_PER_PROD	250000u
 #define MPSC_CAP	64u
-#define SPINS		64		/* failed tries before going to sleep */
+#define SPINS		4		/* failed tries before sleeping; few, to sleep often */
 #define WAIT_MS		2000		/* far longer than any honest wait */
 #define MAX_LOST	3		/* then give up rather than wait on */
 
