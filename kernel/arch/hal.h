@@ -42,6 +42,16 @@ void hal_backtrace(void);
 void hal_guard_page(void *page);
 void hal_unguard_page(void *page);
 
+/*
+ * RumKV hypercalls (include/nexus/hypercall.h): x0 = @nr, x1 = @a1; the
+ * result is x0, and x1 goes to *@x1_out. Only safe to call once a
+ * hypervisor is known to be there (see core/hardpledge.c); hosted
+ * builds answer -NX_ENOSYS.
+ */
+int64_t hal_hypercall(uint64_t nr, uint64_t a1, uint64_t *x1_out);
+/* Whether the machine has an exception level above the kernel's. */
+bool hal_el2_implemented(void);
+
 __attribute__((noreturn)) void hal_poweroff(void);
 __attribute__((noreturn)) void hal_reset(void);
 __attribute__((noreturn)) void hal_halt(void);	/* after a panic */

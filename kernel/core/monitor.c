@@ -9,6 +9,7 @@
 #include "core/demo.h"
 #include "core/energy.h"
 #include "core/fiber.h"
+#include "core/hardpledge.h"
 #include "core/irq.h"
 #include "core/kbench.h"
 #include "core/kernel.h"
@@ -199,6 +200,9 @@ static const struct command commands[] = {
 	{ "ring-test", "[N]", "ping-pong N messages between two fibers over rings", demo_cmd_ring_test },
 	{ "bench", "[N]", "switch, ring, round-trip and timer-latency figures", kbench_cmd },
 	{ "panic-test", "[wx|null|stack]", "fault on purpose to show the panic screen", cmd_panic_test },
+	{ "hardpledge", "[MASK]", "RumKV: keep only these device classes (default console)", hardpledge_cmd },
+	{ "hv-info", "", "RumKV: this cell and its trap counts", hvinfo_cmd },
+	{ "mmio-poke", "ADDR", "read a 32-bit device register", mmio_poke_cmd },
 	{ "poweroff", "", "turn the machine off", cmd_poweroff },
 	{ "reboot", "", "reset the machine", cmd_reboot },
 	{ NULL, NULL, NULL, NULL },

@@ -12,15 +12,23 @@ import pexpect
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 KERNEL = os.environ.get("NEXUS_KERNEL", os.path.join(ROOT, "build/aarch64/rumpk.elf"))
+RUMKV = os.environ.get("NEXUS_RUMKV", os.path.join(ROOT, "build/hv/rumkv.elf"))
 HOSTED = os.environ.get("NEXUS_HOSTED", os.path.join(ROOT, "build/hosted/rumpk"))
 PROMPT = "nexus> "
 ICOUNT = "shift=0,align=off,sleep=off"
 
 
-def qemu_command(kernel=KERNEL, el2=False, icount=False, memory="512M"):
-    machine = "virt,gic-version=3" + (",virtualization=on" if el2 else "")
+def qemu_command(kernel=KERNEL, el2=False, icount=False, memory="512M", hv=None):
+    """Rumpk bare (entered at EL1, or at EL2 with el2=True), or as cell 0
+    under the hypervisor image `hv`, which QEMU enters at EL2 while its
+    generic loader places Rumpk at its link address."""
+    machine = "virt,gic-version=3" + (",virtualization=on" if el2 or hv else "")
     cmd = ["qemu-system-aarch64", "-M", machine, "-cpu", "cortex-a72",
-           "-m", memory, "-nographic", "-nic", "none", "-kernel", kernel]
+           "-m", "1G" if hv else memory, "-nographic", "-nic", "none"]
+    if hv:
+        cmd += ["-kernel", hv, "-device", "loader,file=" + kernel]
+    else:
+        cmd += ["-kernel", kernel]
     if icount:
         cmd += ["-icount", ICOUNT]
     return cmd
@@ -42,6 +50,7 @@ class Machine:
         timeout = kw.pop("timeout", 30)
         m = cls(qemu_command(**kw), timeout)
         m.el2 = kw.get("el2", False)
+        m.hv = kw.get("hv")
         return m
 
     @classmethod

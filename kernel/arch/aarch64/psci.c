@@ -1,12 +1,16 @@
 /*
- * PSCI (Arm DEN 0022) power calls, through the conduit the device tree
- * names: "hvc" when QEMU runs the kernel at EL1 only, "smc" when it
- * provides EL2 (or when a hypervisor emulates PSCI for its cells).
+ * Calls to the levels above the kernel: PSCI (Arm DEN 0022) power calls
+ * through the conduit the device tree names ("hvc" when QEMU runs the
+ * kernel at EL1 only, "smc" when it provides EL2 or a hypervisor emulates
+ * PSCI for its cells), and RumKV hypercalls.
  */
+#include <nexus/hypercall.h>
+
 #include "arch/hal.h"
 #include "core/kprintf.h"
 #include "core/platform.h"
 #include "psci.h"
+#include "sysreg.h"
 
 #define PSCI_SYSTEM_OFF		0x84000008u
 #define PSCI_SYSTEM_RESET	0x84000009u
@@ -29,6 +33,24 @@ static int64_t psci_call(uint64_t fn)
 	else
 		return -1;
 	return (int64_t)x0;
+}
+
+int64_t hal_hypercall(uint64_t nr, uint64_t a1, uint64_t *x1_out)
+{
+	register uint64_t x0 __asm__("x0") = nr;
+	register uint64_t x1 __asm__("x1") = a1;
+
+	__asm__ volatile("hvc #0x4E58"	/* NX_HVC_IMM */
+			 : "+r"(x0), "+r"(x1) : : "x2", "x3", "memory");
+	*x1_out = x1;
+	return (int64_t)x0;
+}
+
+_Static_assert(NX_HVC_IMM == 0x4E58, "the hvc immediate above");
+
+bool hal_el2_implemented(void)
+{
+	return (sysreg_read(id_aa64pfr0_el1) >> 8 & 0xf) != 0;
 }
 
 void hal_poweroff(void)

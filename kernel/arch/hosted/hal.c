@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <nexus/errno.h>
+
 #include "arch/hal.h"
 #include "core/console.h"
 #include "core/irq.h"
@@ -111,6 +113,18 @@ void hal_unguard_page(void *page)
 {
 	if (mprotect(page, 4096, PROT_READ | PROT_WRITE))
 		perror("hal_unguard_page");
+}
+
+int64_t hal_hypercall(uint64_t nr, uint64_t a1, uint64_t *x1_out)
+{
+	(void)nr, (void)a1;
+	*x1_out = 0;
+	return -NX_ENOSYS;
+}
+
+bool hal_el2_implemented(void)
+{
+	return false;
 }
 
 void hal_poweroff(void)

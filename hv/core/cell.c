@@ -1,0 +1,83 @@
+/*
+ * Cells at run time: which one trapped, what it owns, and how it ends.
+ * Creation is boot-only and lives in cell_boot.c.
+ */
+#include "cell.h"
+#include "log.h"
+
+struct cell cell_table[CELL_MAX];
+uint32_t cell_count;
+struct cell *cell_running_here;
+
+struct cell *cell_current(void)
+{
+	return cell_running_here;
+}
+
+int cell_core_index(const struct cell *c, uint64_t mpidr)
+{
+	for (uint32_t i = 0; i < c->cfg->ncpus; i++)
+		if (c->cfg->mpidr[i] == mpidr)
+			return (int)i;
+	return -1;
+}
+
+bool cell_owns_ram(const struct cell *c, uint64_t ipa, uint64_t len)
+{
+	for (uint32_t i = 0; i < c->cfg->nmem; i++) {
+		const struct cell_mem *m = &c->cfg->mem[i];
+
+		/* Written so that no sum can wrap. */
+		if (ipa >= m->base && ipa - m->base <= m->size &&
+		    len <= m->size - (ipa - m->base))
+			return true;
+	}
+	return false;
+}
+
+static void cell_log(const struct cell *c, const char *what)
+{
+	log_str("rumkv: cell ");
+	log_dec(c->id);
+	log_str(" (");
+	log_str(c->cfg->name);
+	log_str(") ");
+	log_str(what);
+}
+
+/* Stops @c; powers off when it was the last cell, else parks this core. */
+static __attribute__((noreturn)) void cell_end(struct cell *c)
+{
+	uint32_t left = 0;
+
+	c->running = false;
+	for (uint32_t i = 0; i < CELL_MAX_CPUS; i++)
+		c->core_on[i] = false;
+	for (uint32_t i = 0; i < cell_count; i++)
+		left += cell_table[i].running;
+	if (!left) {
+		log_str("rumkv: no cell left running, powering off\n");
+		cell_arch_poweroff();
+	}
+	cell_arch_park();
+}
+
+void cell_terminate(struct cell *c, const char *why)
+{
+	cell_log(c, why);
+	log_str("\n");
+	cell_end(c);
+}
+
+void cell_fault(struct cell *c, const char *access, uint64_t ipa,
+		uint64_t esr)
+{
+	cell_log(c, "terminated: stage-2 fault on ");
+	log_str(access);
+	log_str(" at IPA ");
+	log_hex(ipa);
+	log_str(" (ESR ");
+	log_hex(esr);
+	log_str(")\n");
+	cell_end(c);
+}

@@ -1,0 +1,76 @@
+/*
+ * A cell at run time: its configuration, stage-2 root, the device
+ * classes it still holds, its cores and its trap counters.
+ *
+ * One core runs one cell and traps only ever come from that cell, so
+ * cell state is touched by one core at a time and needs no lock while
+ * a cell has a single core (the only case so far).
+ */
+#ifndef HV_CELL_H
+#define HV_CELL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <nexus/hypercall.h>
+
+#include "config.h"
+
+struct cell {
+	const struct cell_config *cfg;
+	uint32_t id;
+	uint32_t vmid;		/* stage-2 TLB tag; 0 is left unused */
+	uint32_t devclasses;	/* still held: only ever shrinks */
+	bool running;
+	bool core_on[CELL_MAX_CPUS];
+	uint64_t *s2_root;
+	uint64_t dtb;		/* IPA of the cell's device tree */
+	uint64_t traps[NX_TRAP_REASONS];
+};
+
+/* Owned by cell.c. */
+extern struct cell cell_table[CELL_MAX];
+extern uint32_t cell_count;
+extern struct cell *cell_running_here;	/* one core for now */
+
+/* Boot: build cell @cfg (stage 2, device tree from @machine_fdt). */
+struct cell *cell_create(const struct cell_config *cfg,
+			 const void *machine_fdt);
+/* Boot: start @c on the calling core. Does not return. */
+__attribute__((noreturn)) void cell_start(struct cell *c);
+
+/* The cell whose core trapped. */
+struct cell *cell_current(void);
+/* Index of @mpidr among @c's cores, or -1. */
+int cell_core_index(const struct cell *c, uint64_t mpidr);
+/* True if [ipa, ipa+len) lies inside one RAM region of @c. */
+bool cell_owns_ram(const struct cell *c, uint64_t ipa, uint64_t len);
+
+/*
+ * Stops @c for good: prints "rumkv: cell N (name) <why>", parks the
+ * calling core, and powers the machine off when no cell is left.
+ */
+__attribute__((noreturn)) void cell_terminate(struct cell *c, const char *why);
+
+/*
+ * The fault policy: a stage-2 abort ends the cell that caused it, with
+ * one line naming the access (read, write, fetch), the IPA and ESR.
+ */
+__attribute__((noreturn)) void cell_fault(struct cell *c, const char *access,
+					  uint64_t ipa, uint64_t esr);
+
+/* Arch hooks. */
+__attribute__((noreturn)) void cell_arch_enter(struct cell *c);
+__attribute__((noreturn)) void cell_arch_park(void);
+__attribute__((noreturn)) void cell_arch_poweroff(void);
+void cell_arch_setup(void);	/* once per core, boot */
+
+/*
+ * Boot: copies the machine's tree into RumKV's memory (cells' trees are
+ * written over the place QEMU put it); NULL if it is not a valid tree.
+ */
+const void *dtb_save_machine(const void *fdt);
+/* Boot: builds @c's tree at the base of its RAM from the saved copy. */
+int dtb_build(struct cell *c, const void *machine_fdt);
+
+#endif

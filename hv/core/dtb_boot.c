@@ -1,0 +1,155 @@
+/*
+ * A cell's device tree (boot-only): the machine's tree, cut down to what
+ * the cell owns. /memory becomes the cell's RAM, /cpus keeps only its
+ * cores, /psci says "smc" (RumKV traps and emulates it), and every node
+ * with a `reg` that is not one of the cell's devices is deleted. Nodes
+ * without `reg` (timer, psci, chosen, clocks) stay. The result is
+ * written at the base of the cell's RAM and passed in x0.
+ *
+ * Known gap: a node kept because it has no `reg` may still point (by
+ * phandle) at a deleted one, e.g. QEMU's gpio-keys at the PL061. Rumpk
+ * does not read it; Linux would only warn.
+ */
+#include <libfdt.h>
+#include <string.h>
+
+#include <nexus/errno.h>
+
+#include "cell.h"
+
+#define DTB_MAX		0x10000	/* 64 KiB: QEMU virt's tree is ~8 KiB */
+
+static char dtb_machine[DTB_MAX] __attribute__((section(".bss.boot"), aligned(8)));
+static char dtb_cell[DTB_MAX] __attribute__((section(".bss.boot"), aligned(8)));
+
+static bool dtb_owned_dev(const struct cell *c, uint64_t base)
+{
+	for (uint32_t i = 0; i < c->cfg->ndevs; i++)
+		if (c->cfg->devs[i].base == base)
+			return true;
+	return false;
+}
+
+/* The first address in @node's reg, read with its parent's cell count. */
+static bool dtb_reg_base(const void *fdt, int node, uint64_t *base)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac = parent >= 0 ? fdt_address_cells(fdt, parent) : 2;
+	int len;
+	const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+
+	if (!reg || ac < 1 || ac > 2 || len < ac * 4)
+		return false;
+	*base = fdt32_to_cpu(reg[0]);
+	if (ac == 2)
+		*base = *base << 32 | fdt32_to_cpu(reg[1]);
+	return true;
+}
+
+/* Should @node go? Memory is rewritten, not judged here. */
+static bool dtb_unowned(const void *fdt, int node, const struct cell *c)
+{
+	const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+	uint64_t base;
+
+	if (!dtb_reg_base(fdt, node, &base))
+		return false;
+	if (type && !strcmp(type, "memory"))
+		return false;
+	if (type && !strcmp(type, "cpu"))
+		return cell_core_index(c, base) < 0;
+	return !dtb_owned_dev(c, base);
+}
+
+/* Deleting shifts offsets, so each deletion restarts the walk. */
+static int dtb_prune(void *fdt, const struct cell *c)
+{
+	for (;;) {
+		int node = fdt_next_node(fdt, 0, NULL), err;
+
+		while (node >= 0 && !dtb_unowned(fdt, node, c))
+			node = fdt_next_node(fdt, node, NULL);
+		if (node < 0)
+			return 0;
+		err = fdt_del_node(fdt, node);
+		if (err)
+			return err;
+	}
+}
+
+static int dtb_set_memory(void *fdt, const struct cell *c)
+{
+	int node = fdt_node_offset_by_prop_value(fdt, -1, "device_type",
+						 "memory", sizeof("memory"));
+	fdt32_t reg[4 * CELL_MAX_MEM];
+
+	if (node < 0)
+		return node;
+	/* The root of QEMU virt uses two address and two size cells. */
+	for (uint32_t i = 0; i < c->cfg->nmem; i++) {
+		reg[4 * i + 0] = cpu_to_fdt32((uint32_t)(c->cfg->mem[i].base >> 32));
+		reg[4 * i + 1] = cpu_to_fdt32((uint32_t)c->cfg->mem[i].base);
+		reg[4 * i + 2] = cpu_to_fdt32((uint32_t)(c->cfg->mem[i].size >> 32));
+		reg[4 * i + 3] = cpu_to_fdt32((uint32_t)c->cfg->mem[i].size);
+	}
+	return fdt_setprop(fdt, node, "reg", reg,
+			   (int)(sizeof(fdt32_t) * 4 * c->cfg->nmem));
+}
+
+static int dtb_set_psci(void *fdt)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci-0.2");
+
+	if (node < 0)
+		node = fdt_node_offset_by_compatible(fdt, -1, "arm,psci");
+	if (node < 0)
+		return node;
+	return fdt_setprop_string(fdt, node, "method", "smc");
+}
+
+/*
+ * QEMU pads its tree to a 1 MiB totalsize, and fdt_open_into() wants a
+ * buffer that large. Only the blocks matter: copy up to the end of the
+ * last one and shrink totalsize to match before reopening the copy.
+ */
+const void *dtb_save_machine(const void *fdt)
+{
+	uint32_t end = fdt_off_dt_strings(fdt) + fdt_size_dt_strings(fdt);
+
+	if (fdt_check_header(fdt))
+		return NULL;
+	if (fdt_off_dt_struct(fdt) + fdt_size_dt_struct(fdt) > end)
+		end = fdt_off_dt_struct(fdt) + fdt_size_dt_struct(fdt);
+	if (end > DTB_MAX || fdt_off_mem_rsvmap(fdt) > end)
+		return NULL;
+	memcpy(dtb_machine, fdt, end);
+	fdt_set_totalsize(dtb_machine, end);
+	if (fdt_open_into(dtb_machine, dtb_machine, DTB_MAX))
+		return NULL;
+	return dtb_machine;
+}
+
+int dtb_build(struct cell *c, const void *machine_fdt)
+{
+	void *fdt = dtb_cell;
+	uint64_t dst = c->cfg->mem[0].base;
+	int err;
+
+	err = fdt_open_into(machine_fdt, fdt, DTB_MAX);
+	if (!err)
+		err = dtb_set_memory(fdt, c);
+	if (!err)
+		err = dtb_prune(fdt, c);
+	if (!err)
+		err = dtb_set_psci(fdt);
+	if (!err)
+		err = fdt_pack(fdt);
+	if (err)
+		return -NX_EINVAL;
+	/* The image is loaded above the tree's slot, at RAM + 2 MiB. */
+	if (fdt_totalsize(fdt) > c->cfg->entry - dst)
+		return -NX_E2BIG;
+	memcpy((void *)(uintptr_t)dst, fdt, fdt_totalsize(fdt));
+	c->dtb = dst;
+	return 0;
+}
