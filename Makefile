@@ -14,8 +14,8 @@ PY      := /usr/bin/python3
 # V=1 shows every command.
 Q := $(if $(filter 1,$(V)),,@)
 
-ifneq ($(PROFILE),micro)
-$(error PROFILE=$(PROFILE): only the 'micro' profile exists)
+ifeq ($(filter $(PROFILE),micro core),)
+$(error PROFILE=$(PROFILE): the profiles are 'micro' and 'core')
 endif
 
 # ---- toolchains -----------------------------------------------------------
@@ -193,10 +193,17 @@ check: all unit tsan qemu-test
 test: deps
 	@$(MAKE) --no-print-directory check
 
+# micro: Rumpk alone. core: nexus-boot starts RumKV, which runs Rumpk as
+# cell 0 of configs/core.dts.
 run: deps
-	@$(MAKE) --no-print-directory kernel
+	@$(MAKE) --no-print-directory $(if $(filter core,$(PROFILE)),$(B)/boot/nexus-boot-core.elf,kernel)
 	@echo "Nexus: quit with Ctrl-A then X, or type 'poweroff'."
+ifeq ($(PROFILE),core)
+	$(QEMU) -M virt,gic-version=3,virtualization=on -cpu cortex-a72 -m 1G \
+		-nographic -nic none -kernel $(B)/boot/nexus-boot-core.elf
+else
 	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL)
+endif
 
 run-el2: deps
 	@$(MAKE) --no-print-directory kernel

@@ -84,6 +84,30 @@ $(BOOT_ELF): $(BOOT_OBJS) boot/boot.ld
 	@echo '  LD      $@'
 	$(Q)ld.lld -nostdlib -z max-page-size=4096 -T boot/boot.ld $(BOOT_OBJS) -o $@
 
+# The core profile: RumKV and Rumpk as cell 0, as configs/core.dts says.
+# (mk/hv.mk is read after this file, so its variables cannot be used in
+# prerequisites here.)
+CORE_BUNDLE   := $(BOOT_OUT)/core.bundle
+CORE_BOOT_ELF := $(BOOT_OUT)/nexus-boot-core.elf
+ALL_EXTRA      += $(CORE_BOOT_ELF)
+QEMU_TEST_DEPS += $(CORE_BOOT_ELF)
+
+$(CORE_BUNDLE): $(MKBUNDLE) $(BOOT_OUT)/core.dtb $(KOUT)/rumpk.elf $(B)/hv/rumkv.elf
+	@echo '  BUNDLE  $@'
+	$(Q)$(MKBUNDLE) -o $@ -m $(BOOT_OUT)/core.dtb --hv $(B)/hv/rumkv.elf \
+		rumpk=$(KOUT)/rumpk.elf >/dev/null
+
+$(BOOT_OUT)/obj/payload-core.o: boot/payload.S $(CORE_BUNDLE)
+	@mkdir -p $(@D)
+	@echo '  AS      $<'
+	$(Q)$(KCC) $(BOOT_CFLAGS) -DBOOT_BUNDLE_FILE='"$(CORE_BUNDLE)"' -c $< -o $@
+
+$(CORE_BOOT_ELF): $(BOOT_OUT)/obj/start.o $(BOOT_OUT)/obj/main.o \
+		  $(BOOT_OUT)/obj/payload-core.o boot/boot.ld
+	@echo '  LD      $@'
+	$(Q)ld.lld -nostdlib -z max-page-size=4096 -T boot/boot.ld \
+		$(filter %.o,$^) -o $@
+
 run-boot: $(BOOT_ELF)
 	@echo "nexus-boot: quit with Ctrl-A then X, or type 'poweroff'."
 	$(BOOT_QEMU) -kernel $(BOOT_ELF)

@@ -64,5 +64,10 @@ struct hv_config {
 
 /* The built-in configuration, until the bundle carries a manifest. */
 const struct hv_config *hv_config_default(void);
+/*
+ * The manifest's configuration from the bundle at @bundle (0: none), with
+ * entries resolved and the GIC of @machine added; NULL after saying why.
+ */
+const struct hv_config *hv_config_from_bundle(uint64_t bundle, const void *machine);
 
 #endif

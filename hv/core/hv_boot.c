@@ -58,11 +58,10 @@ __attribute__((noreturn)) void hv_main(uint64_t dtb, uint64_t bundle);
 
 void hv_main(uint64_t dtb, uint64_t bundle)
 {
-	const struct hv_config *cfg = hv_config_default();
+	const struct hv_config *cfg;
 	const void *machine;
 	struct cell *first = NULL;
 
-	(void)bundle;
 	log_printf("\nrumkv: RumKV at EL2, image 0x%lx-0x%lx\n",
 		   (unsigned long)(uintptr_t)__hv_start,
 		   (unsigned long)(uintptr_t)__hv_end);
@@ -72,7 +71,9 @@ void hv_main(uint64_t dtb, uint64_t bundle)
 			   (unsigned long)(dtb ? dtb : MACHINE_DTB_DEFAULT));
 		cell_arch_poweroff();
 	}
-	if (!hv_config_sane(cfg))
+	/* Started by nexus-boot: the manifest decides; started bare: the default. */
+	cfg = bundle ? hv_config_from_bundle(bundle, machine) : hv_config_default();
+	if (!cfg || !hv_config_sane(cfg))
 		cell_arch_poweroff();
 	cell_arch_setup();
 	for (uint32_t i = 0; i < cfg->ncells; i++) {

@@ -220,3 +220,26 @@ def test_mkbundle_refuses(tmp_path, case, message):
     assert rc != 0
     assert message in out
     assert not (tmp_path / "b.bin").exists()
+
+
+def test_core_profile_boots_rumkv_from_the_manifest():
+    """make run PROFILE=core: nexus-boot -> RumKV -> Rumpk in cell 0, as
+    configs/core.dts describes it (console and one virtio slot)."""
+    image = os.path.join(ROOT, "build/boot/nexus-boot-core.elf")
+    m = Machine(["qemu-system-aarch64", "-M", "virt,gic-version=3,virtualization=on",
+                 "-cpu", "cortex-a72", "-m", "1G", "-nographic", "-nic", "none",
+                 "-kernel", image])
+    try:
+        banner = m.boot()
+        assert "entering 'hypervisor'" in banner
+        assert "rumkv: 1 cell(s) from the manifest in the bundle" in banner
+        assert "rumkv: cell 0 (rumpk): 512 MiB at 0x40000000, 4 devices" in banner
+        out = m.cmd("info")
+        assert "entered at EL1, running at EL1" in out
+        assert "virtio:   1 mmio slots, 0xa003e00" in out
+        assert "device classes 0x3 (console net)" in m.cmd("hv-info")
+        m.cmd("poweroff", prompt=False)
+        m.expect(r"rumkv: no cell left running")
+        assert m.wait_exit() == 0
+    finally:
+        m.close()
