@@ -216,7 +216,7 @@ debug: deps
 	kill %1 2>/dev/null || true
 
 bench: deps
-	@$(MAKE) --no-print-directory kernel $(BENCH_BINS) linux-peer
+	@$(MAKE) --no-print-directory kernel $(B)/hv/rumkv.elf $(BENCH_BINS) linux-peer
 	$(PY) bench/run.py $(KERNEL) bench/results $(BENCH_BINS)
 
 clean:

@@ -18,7 +18,7 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
-from nexus import Machine  # noqa: E402
+from nexus import RUMKV, Machine  # noqa: E402
 
 IDLE_SECONDS = 5
 
@@ -35,20 +35,37 @@ def boot_instructions(kernel, el2):
 GUEST_BENCH_ITERS = 20000
 
 
-def guest_microbenchmarks(kernel):
-    """The monitor's `bench`: guest ns per op, i.e. instructions under icount."""
-    m = Machine.qemu(kernel=kernel, icount=True, timeout=120)
+def guest_microbenchmarks(kernel, hv=None):
+    """The monitor's `bench`: guest ns per op, i.e. instructions under icount;
+    with `hv`, Rumpk runs as cell 0 under that hypervisor image."""
+    m = Machine.qemu(kernel=kernel, icount=True, timeout=120, hv=hv)
     try:
         m.boot()
+        prompt = m.info()["prompt_ns"]
         out = m.cmd(f"bench {GUEST_BENCH_ITERS}", timeout=300)
     finally:
         m.close()
-    figures = {}
+    figures = {"boot_to_prompt": {"insns_per_op": prompt, "ops": 1}}
     for name, value, ops in re.findall(r"bench (\w+)\s+([\d.]+) ns/op \((\d+) ops\)", out):
         figures[name] = {"insns_per_op": float(value), "ops": int(ops)}
-    if set(figures) != {"switch", "ring", "rtt", "timer"}:
+    want = {"switch", "ring", "rtt", "timer"} | ({"hvc"} if hv else set())
+    if not want <= set(figures):
         raise SystemExit(f"bench: the guest printed no complete figures:\n{out}")
     return figures
+
+
+def rumkv_sizes(hv):
+    out = subprocess.run(["llvm-size", "-A", hv], check=True,
+                         capture_output=True, text=True).stdout
+    sec = {p[0]: int(p[1]) for p in (l.split() for l in out.splitlines())
+           if len(p) >= 2 and p[0].startswith(".")}
+    resident = sum(sec.get(k, 0) for k in (".text", ".rodata", ".data"))
+    boot = sum(sec.get(k, 0) for k in (".text.boot", ".rodata.boot", ".data.boot"))
+    lines = subprocess.run(["bash", os.path.join(ROOT, "scripts/count-boot-lines.sh")],
+                           check=True, capture_output=True, text=True).stdout
+    m = re.search(r"(\d+)\s+total", lines)
+    return {"resident_code_bytes": sec.get(".text", 0), "resident_bytes": resident,
+            "loaded_bytes": resident + boot, "nexus_boot_lines": int(m.group(1)) if m else None}
 
 
 def linux_peer(results_dir):
@@ -125,6 +142,8 @@ def main(kernel, results_dir, host_bins):
     sizes = image_sizes(kernel)
     idle = idle_timer_interrupts(kernel)
     guest = guest_microbenchmarks(kernel)
+    cell = guest_microbenchmarks(kernel, hv=RUMKV)
+    hv_sizes = rumkv_sizes(RUMKV)
     linux, linux_boot = linux_peer(results_dir)
     sys.stdout = sys.__stdout__
     host = host_benches(host_bins, results_dir)
@@ -140,6 +159,10 @@ def main(kernel, results_dir, host_bins):
         "guest_microbenchmarks_insns_per_op": guest,
         "linux_peer_insns_per_op": {peer: linux[peer]["insns_per_op"] for peer, _ in PEERS.values()},
         "rumpk_over_linux": ratios,
+        "rumpk_in_rumkv_cell_insns_per_op": cell,
+        "cell_over_bare": {k: cell[k]["insns_per_op"] / guest[k]["insns_per_op"]
+                           for k in ("timer", "switch", "rtt")},
+        "rumkv": hv_sizes,
     }
     print_table("Rumpk foundation (QEMU virt, aarch64, instructions under -icount shift=0)", [
         ("boot to prompt, entered at EL1", f"{boot_el1[0]:,} instructions"
@@ -157,6 +180,19 @@ def main(kernel, results_dir, host_bins):
     rows.append(("boot: Rumpk to prompt vs Linux to /init",
                  f"{boot_el1[0]:,} vs {linux_boot:,}  = {boot_el1[0] / linux_boot:.4f}x"))
     print_table("Rumpk vs Linux 6.1 guest, instructions per operation", rows)
+    print_table("RumKV: Rumpk as cell 0 (direct interrupt delivery) vs bare", [
+        ("timer deadline to sleeper, cell / bare",
+         f"{cell['timer']['insns_per_op']:.1f} / {guest['timer']['insns_per_op']:.1f}"
+         f"  = {result['cell_over_bare']['timer']:.3f}x (goal <= 1.05)"),
+        ("fiber switch, cell / bare", f"{result['cell_over_bare']['switch']:.3f}x"),
+        ("hypercall round trip (NX_HC_VERSION)", f"{cell['hvc']['insns_per_op']:.1f} instructions"),
+        ("boot to prompt in the cell (RumKV boot included)",
+         f"{cell['boot_to_prompt']['insns_per_op']:,} instructions"),
+        ("RumKV resident code / resident total", f"{hv_sizes['resident_code_bytes']:,} / "
+         f"{hv_sizes['resident_bytes']:,} bytes (goal: code < 5 KB)"),
+        ("RumKV loaded image (boot-only included)", f"{hv_sizes['loaded_bytes']:,} bytes"),
+        ("nexus-boot lines of code", f"{hv_sizes['nexus_boot_lines']} (limit 300)"),
+    ])
     for name, text in host.items():
         print(f"Host benchmark {name}:")
         print("\n".join("  " + line for line in text.strip().splitlines()))

@@ -6,11 +6,14 @@
 #include "arch/hal.h"
 #include "core/clock.h"
 #include "core/fiber.h"
+#include "core/hardpledge.h"
 #include "core/kbench.h"
 #include "core/kprintf.h"
 #include "core/sched.h"
 #include "ion/link.h"
 #include "mm/page_alloc.h"
+
+#include <nexus/hypercall.h>
 
 #define RING_CAPACITY 64
 
@@ -123,6 +126,18 @@ static void timer_sleeper(void *arg)
 	}
 }
 
+/* In a RumKV cell: the cheapest hypercall, there and back. */
+static void hvc_roundtrip(void *arg)
+{
+	uint64_t x1;
+
+	(void)arg;
+	b.start = hal_time_now();
+	for (uint64_t i = 0; i < b.iters; i++)
+		hal_hypercall(NX_HC_VERSION, 0, &x1);
+	b.end = hal_time_now();
+}
+
 static int setup_links(void *mem, size_t half)
 {
 	return ion_link_init(&b.ping, mem, half, RING_CAPACITY,
@@ -157,5 +172,8 @@ void kbench_cmd(int argc, char **argv)
 	b.latency = 0;
 	if (run(timer_sleeper, NULL, SCHED_PHOTON) == 0)
 		report("timer", b.latency, b.iters);
+	b.iters = n;
+	if (hardpledge_under_rumkv() && run(hvc_roundtrip, NULL, SCHED_MATTER) == 0)
+		report("hvc", b.end - b.start, n);
 	page_free_n(mem, 4);
 }
