@@ -1,32 +1,10 @@
-/*
- * EL2 system-register access and the few barriers RumKV needs. The
- * register name must be a literal token in the instruction, hence macros.
- */
+/* EL2 system registers: access (from lib/), HCR_EL2 bits, ESR_EL2 fields. */
 #ifndef HV_SYSREG_H
 #define HV_SYSREG_H
 
 #include <stdint.h>
 
-#define sysreg_read(reg) ({						\
-	uint64_t v_;							\
-	__asm__ volatile("mrs %0, " #reg : "=r"(v_));			\
-	v_;								\
-})
-
-#define sysreg_write(reg, val) do {					\
-	uint64_t v_ = (val);						\
-	__asm__ volatile("msr " #reg ", %0" : : "r"(v_) : "memory");	\
-} while (0)
-
-static inline void isb(void)
-{
-	__asm__ volatile("isb" : : : "memory");
-}
-
-static inline void dsb_ish(void)
-{
-	__asm__ volatile("dsb ish" : : : "memory");
-}
+#include <arch/aarch64/sysreg_access.h>
 
 /* HCR_EL2 bits (Arm ARM D13.2.46). */
 #define HCR_VM		(1ul << 0)	/* stage-2 translation on */
