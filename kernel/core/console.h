@@ -1,6 +1,6 @@
 /*
  * Console input. Interrupt handlers (or the hosted idle loop) push received
- * bytes; the reader takes them out in fiber context, idling while there
+ * bytes; the reading fiber takes them out, blocked on an event while there
  * are none.
  */
 #ifndef CONSOLE_H
@@ -11,7 +11,7 @@
 
 /* Interrupt context. A full buffer drops the byte and counts it. */
 void console_rx_push(char c);
-/* Next input byte; idles until one arrives. */
+/* Next input byte; the calling fiber waits until one arrives. */
 char console_getc(void);
 /* Bytes lost because nobody read them in time. */
 uint64_t console_rx_dropped(void);
