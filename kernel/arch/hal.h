@@ -52,6 +52,23 @@ int64_t hal_hypercall(uint64_t nr, uint64_t a1, uint64_t *x1_out);
 /* Whether the machine has an exception level above the kernel's. */
 bool hal_el2_implemented(void);
 
+/*
+ * Debug hooks for core/attack.c, which plays a compromised kernel to show
+ * that the hypervisor, not the kernel's own tables, stops it.
+ *
+ * hal_map_raw() maps the 2 MiB region holding @addr into the kernel's
+ * stage-1 tables as Device memory, if nothing is mapped there yet, so a
+ * load or store to @addr reaches stage 2. False when it cannot (hosted
+ * builds, or an address the tables do not cover); true when @addr is
+ * mapped afterwards, by this call or already before.
+ *
+ * hal_psci_call() makes a raw PSCI call (function @fn, arguments
+ * @a1..@a3) through the device tree's conduit and returns x0; -1
+ * (NOT_SUPPORTED) when there is no conduit.
+ */
+bool hal_map_raw(uint64_t addr);
+int64_t hal_psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+
 __attribute__((noreturn)) void hal_poweroff(void);
 __attribute__((noreturn)) void hal_reset(void);
 __attribute__((noreturn)) void hal_halt(void);	/* after a panic */

@@ -9,6 +9,7 @@
 #include "core/demo.h"
 #include "core/energy.h"
 #include "core/fiber.h"
+#include "core/attack.h"
 #include "core/hardpledge.h"
 #include "core/irq.h"
 #include "core/kbench.h"
@@ -203,6 +204,7 @@ static const struct command commands[] = {
 	{ "hardpledge", "[MASK]", "RumKV: keep only these device classes (default console)", hardpledge_cmd },
 	{ "hv-info", "", "RumKV: this cell and its trap counts", hvinfo_cmd },
 	{ "mmio-poke", "ADDR", "read a 32-bit device register", mmio_poke_cmd },
+	{ "attack", "KIND [ARG]", "debug: hostile accesses that RumKV must stop", attack_cmd },
 	{ "poweroff", "", "turn the machine off", cmd_poweroff },
 	{ "reboot", "", "reset the machine", cmd_reboot },
 	{ NULL, NULL, NULL, NULL },

@@ -209,3 +209,29 @@ void hal_unguard_page(void *page)
 	tlb_flush_page((uint64_t)page);
 	hal_irq_restore(irq);
 }
+
+/*
+ * For core/attack.c only: what a compromised kernel would do to reach
+ * memory its device tree does not give it. Only an empty level-2 slot is
+ * filled, so nothing the kernel uses changes; an empty slot is already
+ * the "break" of break-before-make (invalid entries are never cached in
+ * the TLB), so the "make" needs only the barriers before first use.
+ * Device-nGnRE rather than Normal: no speculative or cache-line accesses
+ * reach the region, so the one load or store asked for is the first.
+ */
+bool hal_map_raw(uint64_t addr)
+{
+	uint64_t *e = l2_entry(addr);
+	uint64_t irq;
+
+	if (!e)
+		return false;
+	irq = hal_irq_save();
+	if (!(*e & PTE_VALID)) {
+		*e = (addr & ~(BLOCK_2M - 1)) | DEVICE | PTE_VALID;
+		dsb_ish();
+		isb();
+	}
+	hal_irq_restore(irq);
+	return true;
+}

@@ -35,6 +35,29 @@ static int64_t psci_call(uint64_t fn)
 	return (int64_t)x0;
 }
 
+/*
+ * A PSCI call with arguments, for core/attack.c: the power calls above
+ * need none. The conduit is the tree's, so under RumKV this is a trapped
+ * SMC; a core that is not the caller's must be refused.
+ */
+int64_t hal_psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = fn;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+
+	if (conduit == PSCI_HVC)
+		__asm__ volatile("hvc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+				 : : "memory");
+	else if (conduit == PSCI_SMC)
+		__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+				 : : "memory");
+	else
+		return -1;
+	return (int64_t)x0;
+}
+
 int64_t hal_hypercall(uint64_t nr, uint64_t a1, uint64_t *x1_out)
 {
 	register uint64_t x0 __asm__("x0") = nr;

@@ -17,6 +17,7 @@
 #include "arch/hal.h"
 #include "core/console.h"
 #include "core/irq.h"
+#include "core/kprintf.h"
 #include "hosted.h"
 
 static bool masked;
@@ -125,6 +126,20 @@ int64_t hal_hypercall(uint64_t nr, uint64_t a1, uint64_t *x1_out)
 bool hal_el2_implemented(void)
 {
 	return false;
+}
+
+/* The attack hooks (core/attack.c) need a machine: a process has none. */
+bool hal_map_raw(uint64_t addr)
+{
+	kprintf("hal_map_raw(0x%lx): not supported in the hosted build\n",
+		(unsigned long)addr);
+	return false;
+}
+
+int64_t hal_psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	(void)fn, (void)a1, (void)a2, (void)a3;
+	return -1;	/* PSCI NOT_SUPPORTED: there is no firmware */
 }
 
 void hal_poweroff(void)
