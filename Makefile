@@ -59,10 +59,12 @@ HOSTED_SRCS := $(LIB_SRCS) $(CORE_SRCS) $(LIBFDT_SRCS) \
 UNIT_TESTS  := fmt string parse page_alloc lined irq platform
 test_fmt_SRCS        := lib/fmt.c
 test_parse_SRCS      := lib/parse.c
-test_page_alloc_SRCS := kernel/mm/page_alloc.c lib/fmt.c tests/unit/stub_kprintf.c
+test_page_alloc_SRCS := kernel/mm/page_alloc.c lib/fmt.c kernel/core/kprintf.c \
+                        tests/unit/stub_kprintf.c
 test_lined_SRCS      := kernel/core/lined.c
 test_irq_SRCS        := kernel/core/irq.c
-test_platform_SRCS   := kernel/core/platform.c lib/fmt.c tests/unit/stub_kprintf.c \
+test_platform_SRCS   := kernel/core/platform.c lib/fmt.c kernel/core/kprintf.c \
+                        tests/unit/stub_kprintf.c \
                         $(LIBFDT_SRCS)
 test_string_CFLAGS   := -fno-tree-loop-distribute-patterns
 TSAN_TESTS   :=
