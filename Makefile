@@ -38,7 +38,7 @@ CORE_SRCS   := kernel/core/main.c kernel/core/kprintf.c kernel/core/panic.c \
                kernel/core/console.c kernel/core/lined.c kernel/core/irq.c \
                kernel/core/clock.c kernel/core/platform.c \
                kernel/core/monitor.c kernel/core/demo.c kernel/core/kbench.c \
-               kernel/core/hardpledge.c kernel/core/attack.c \
+               kernel/core/hardpledge.c kernel/core/attack.c kernel/core/gicpoke.c \
                kernel/core/fiber.c kernel/core/sched.c kernel/core/event.c \
                kernel/core/timerq.c kernel/core/energy.c \
                kernel/ion/ring.c kernel/ion/mpsc.c kernel/ion/channel.c \

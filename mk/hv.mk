@@ -9,10 +9,12 @@ HV_OUT   := $(B)/hv
 HV_ELF   := $(HV_OUT)/rumkv.elf
 HV_LD    := hv/arch/aarch64/rumkv.ld
 HV_SRCS  := $(addprefix hv/arch/aarch64/,entry.S vectors.S cell_arch.c \
-	      cell_arch_boot.c pl011.c stage2.c stage2_boot.c traps.c) \
+	      cell_arch_boot.c mmio_emul.c pl011.c stage2.c stage2_boot.c \
+	      traps.c) \
 	    $(addprefix hv/core/,cell.c cell_boot.c config_default.c \
 	      config_bundle_boot.c manifest.c \
-	      dtb_boot.c hv_boot.c hypercall.c log.c log_boot.c psci.c) \
+	      dtb_boot.c hv_boot.c hypercall.c log.c log_boot.c psci.c \
+	      vgic_dist.c) \
 	    lib/string.c lib/fmt.c
 HV_FDT   := $(addprefix $(TP)/libfdt/,fdt.c fdt_ro.c fdt_rw.c fdt_wip.c \
 	    fdt_addresses.c fdt_strerror.c)

@@ -16,6 +16,9 @@
 
 #include "config.h"
 
+/* INTIDs 1020..1023 are special (GICv3 spec 2.2.1); the map stops there. */
+#define CELL_IRQ_LIMIT	1024
+
 struct cell {
 	const struct cell_config *cfg;
 	uint32_t id;
@@ -26,6 +29,12 @@ struct cell {
 	uint64_t *s2_root;
 	uint64_t dtb;		/* IPA of the cell's device tree */
 	uint64_t traps[NX_TRAP_REASONS];
+	/*
+	 * SPIs the cell owns (its devices' irqs[]), one bit per INTID,
+	 * built at boot: the distributor filter (vgic_dist.c) asks on every
+	 * trapped access, so a bit test beats walking the devices.
+	 */
+	uint32_t irqs_owned[CELL_IRQ_LIMIT / 32];
 };
 
 /* Owned by cell.c. */
@@ -43,6 +52,12 @@ __attribute__((noreturn)) void cell_start(struct cell *c);
 struct cell *cell_current(void);
 /* Index of @mpidr among @c's cores, or -1. */
 int cell_core_index(const struct cell *c, uint64_t mpidr);
+/* True if @c owns SPI @intid (SGIs and PPIs are per core: never). */
+static inline bool cell_owns_irq(const struct cell *c, uint32_t intid)
+{
+	return intid < CELL_IRQ_LIMIT &&
+	       (c->irqs_owned[intid / 32] >> (intid % 32) & 1);
+}
 /* True if [ipa, ipa+len) lies inside one RAM region of @c. */
 bool cell_owns_ram(const struct cell *c, uint64_t ipa, uint64_t len);
 

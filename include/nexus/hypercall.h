@@ -42,7 +42,8 @@
 #define NX_TRAP_SYSREG		5
 #define NX_TRAP_PLEDGE_REFUSED	6	/* loosening attempts */
 #define NX_TRAP_OTHER		7
-#define NX_TRAP_REASONS		8
+#define NX_TRAP_GICD_REFUSED	8	/* distributor writes refused by the filter */
+#define NX_TRAP_REASONS		9
 
 struct nx_cell_info {
 	uint32_t cell_id;

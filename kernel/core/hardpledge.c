@@ -107,7 +107,7 @@ void hvinfo_cmd(int argc, char **argv)
 {
 	static const char *const reasons[NX_TRAP_REASONS] = {
 		"hvc", "smc", "dabt", "iabt", "irq", "sysreg",
-		"pledge-refused", "other" };
+		"pledge-refused", "other", "gic-refused" };
 	/* Static: the kernel maps itself VA == PA, so its address is the IPA. */
 	static struct nx_cell_info info;
 	struct hc_result r;

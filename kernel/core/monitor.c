@@ -9,6 +9,7 @@
 #include "core/demo.h"
 #include "core/energy.h"
 #include "core/fiber.h"
+#include "core/gicpoke.h"
 #include "core/attack.h"
 #include "core/hardpledge.h"
 #include "core/irq.h"
@@ -205,6 +206,7 @@ static const struct command commands[] = {
 	{ "hv-info", "", "RumKV: this cell and its trap counts", hvinfo_cmd },
 	{ "mmio-poke", "ADDR", "read a 32-bit device register", mmio_poke_cmd },
 	{ "attack", "KIND [ARG]", "debug: hostile accesses that RumKV must stop", attack_cmd },
+	{ "gic-poke", "read|write OFF [VALUE]", "debug: one 32-bit GIC distributor access", gicpoke_cmd },
 	{ "poweroff", "", "turn the machine off", cmd_poweroff },
 	{ "reboot", "", "reset the machine", cmd_reboot },
 	{ NULL, NULL, NULL, NULL },

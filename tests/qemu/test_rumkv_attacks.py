@@ -81,6 +81,7 @@ def test_control_the_same_attack_reads_the_cells_own_ram(cell):
 
 
 def test_hvc_fuzz_leaves_the_cell_and_rumkv_running(cell):
+    _, traps_before = hv_info(cell)
     print("\nhvc-fuzz: %d calls, seed %d" % (FUZZ_CALLS, FUZZ_SEED))
     start = time.monotonic()
     out = cell.cmd("attack hvc-fuzz %d %d" % (FUZZ_CALLS, FUZZ_SEED),
@@ -108,7 +109,10 @@ def test_hvc_fuzz_leaves_the_cell_and_rumkv_running(cell):
     assert "device classes 0x%x" % classes in info
     assert traps["hvc"] >= calls
     assert traps["pledge-refused"] == eperm
-    assert traps["dabt"] == 0 and traps["other"] == 0
+    # No new data aborts (the GIC distributor's emulated accesses at boot
+    # count there too) and nothing unexplained.
+    assert traps["dabt"] == traps_before["dabt"]
+    assert traps["other"] == 0
     cell.cmd("poweroff", prompt=False)
     cell.expect(r"rumkv: cell 0 \(rumpk\) powered off", timeout=10)
     assert cell.wait_exit(timeout=10) == 0

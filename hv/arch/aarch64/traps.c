@@ -1,13 +1,15 @@
 /*
  * Synchronous traps from a cell, decoded from ESR_EL2 (Arm ARM D13.2.37)
  * and handed to the core: HVC to the hypercalls, trapped SMC to PSCI,
- * stage-2 aborts to the fault policy. Counted per cell and reason.
+ * stage-2 aborts to MMIO emulation (the GIC distributor) or else to the
+ * fault policy. Counted per cell and reason.
  */
 #include "core/cell.h"
 #include "core/hypercall.h"
 #include "core/log.h"
 #include "core/psci.h"
 #include "frame.h"
+#include "mmio_emul.h"
 #include "sysreg.h"
 
 /*
@@ -49,6 +51,9 @@ void traps_arch_lower_sync(struct trap_frame *f)
 	case EC_DABT_LOW:
 	case EC_IABT_LOW:
 		c->traps[ec == EC_DABT_LOW ? NX_TRAP_DABT : NX_TRAP_IABT]++;
+		/* The GIC distributor is trapped on purpose: emulate it. */
+		if (ec == EC_DABT_LOW && mmio_emulate(c, f, esr, fault_ipa()))
+			return;
 		cell_fault(c, fault_access(ec, iss), fault_ipa(), esr);
 	case EC_SYSREG:
 		c->traps[NX_TRAP_SYSREG]++;
