@@ -13,6 +13,7 @@
 #define CELL_MAX_DEVS		48	/* PL011 + GIC + 32 virtio-mmio fit */
 #define CELL_MAX_IRQS		4
 #define CELL_NAME_MAX		32
+#define CELL_BOOTARGS_MAX	128	/* with its NUL */
 
 /*
  * Device class 0: a device the cell cannot run without (the interrupt
@@ -51,6 +52,14 @@ struct cell_config {
 	uint64_t entry;		/* where the image starts; 0: the bundle
 				 * part's entry (manifest.c leaves 0 unless
 				 * the manifest sets "entry") */
+	/* Where the INITRD part named by `initrd` was placed, [start, end):
+	 * RumKV fills it in from the bundle (manifest.c leaves 0), for the
+	 * /chosen node of the cell's device tree. */
+	uint64_t initrd_start;
+	uint64_t initrd_end;
+	/* The kernel command line, /chosen/bootargs; "" leaves the machine's
+	 * (QEMU's -append) in place. */
+	char bootargs[CELL_BOOTARGS_MAX];
 };
 
 struct hv_config {

@@ -3,8 +3,9 @@
  * the cell owns. /memory becomes the cell's RAM, /cpus keeps only its
  * cores, /psci says "smc" (RumKV traps and emulates it), and every node
  * with a `reg` that is not one of the cell's devices is deleted. Nodes
- * without `reg` (timer, psci, chosen, clocks) stay. The result is
- * written at the base of the cell's RAM and passed in x0.
+ * without `reg` (timer, psci, chosen, clocks) stay; /chosen gets the
+ * cell's initrd and command line. The result is written at the base of
+ * the cell's RAM and passed in x0.
  *
  * Known gap: a node kept because it has no `reg` may still point (by
  * phandle) at a deleted one, e.g. QEMU's gpio-keys at the PL061. Rumpk
@@ -124,6 +125,39 @@ static int dtb_set_psci(void *fdt)
 }
 
 /*
+ * /chosen, for a kernel that reads it (Linux; Rumpk ignores it): the
+ * initrd's place as two 64-bit values, and the manifest's command line.
+ * An initrd QEMU was given (-initrd) lies in memory the cell may not own,
+ * so the machine's initrd properties never pass through.
+ */
+static int dtb_set_chosen(void *fdt, const struct cell *c)
+{
+	const struct cell_config *cfg = c->cfg;
+	int node = fdt_path_offset(fdt, "/chosen"), err;
+
+	if (node == -FDT_ERR_NOTFOUND)
+		node = fdt_add_subnode(fdt, 0, "chosen");
+	if (node < 0)
+		return node;
+	if (cfg->initrd_end > cfg->initrd_start) {
+		err = fdt_setprop_u64(fdt, node, "linux,initrd-start",
+				      cfg->initrd_start);
+		if (!err)
+			err = fdt_setprop_u64(fdt, node, "linux,initrd-end",
+					      cfg->initrd_end);
+	} else {
+		err = fdt_delprop(fdt, node, "linux,initrd-start");
+		if (!err || err == -FDT_ERR_NOTFOUND)
+			err = fdt_delprop(fdt, node, "linux,initrd-end");
+		if (err == -FDT_ERR_NOTFOUND)
+			err = 0;
+	}
+	if (!err && cfg->bootargs[0])
+		err = fdt_setprop_string(fdt, node, "bootargs", cfg->bootargs);
+	return err;
+}
+
+/*
  * QEMU pads its tree to a 1 MiB totalsize, and fdt_open_into() wants a
  * buffer that large. Only the blocks matter: copy up to the end of the
  * last one and shrink totalsize to match before reopening the copy.
@@ -158,6 +192,8 @@ int dtb_build(struct cell *c, const void *machine_fdt)
 		err = dtb_prune(fdt, c);
 	if (!err)
 		err = dtb_set_psci(fdt);
+	if (!err)
+		err = dtb_set_chosen(fdt, c);
 	if (!err)
 		err = fdt_pack(fdt);
 	if (err)

@@ -58,10 +58,11 @@ static uint64_t manifest_cells(const fdt32_t *p, int n)
 	return v;
 }
 
-/* Copies string property @prop of @node into @dst[CELL_NAME_MAX].
- * Returns 1 if copied, 0 if absent, or a negative error. */
-static int manifest_string(struct manifest_ctx *m, int node, const char *prop,
-			   char *dst)
+/* Copies string property @prop of @node into @dst[@max] (@limit names
+ * the config.h constant). Returns 1 if copied, 0 if absent, or a
+ * negative error. */
+static int manifest_text(struct manifest_ctx *m, int node, const char *prop,
+			 char *dst, int max, const char *limit)
 {
 	char *err = m->err;
 	size_t errlen = m->errlen;
@@ -73,12 +74,19 @@ static int manifest_string(struct manifest_ctx *m, int node, const char *prop,
 	if (len < 1 || s[len - 1] != '\0' || strlen(s) + 1 != (size_t)len)
 		return ERR("manifest: %s: \"%s\" is not one string",
 			   fdt_get_name(m->fdt, node, NULL), prop);
-	if (len > CELL_NAME_MAX)
-		return ERR_BIG("manifest: %s: \"%s\" = \"%s\" is longer than %d characters (CELL_NAME_MAX)",
+	if (len > max)
+		return ERR_BIG("manifest: %s: \"%s\" = \"%s\" is longer than %d characters (%s)",
 			       fdt_get_name(m->fdt, node, NULL), prop, s,
-			       CELL_NAME_MAX - 1);
+			       max - 1, limit);
 	memcpy(dst, s, (size_t)len);
 	return 1;
+}
+
+/* A name: at most CELL_NAME_MAX - 1 characters. */
+static int manifest_string(struct manifest_ctx *m, int node, const char *prop,
+			   char *dst)
+{
+	return manifest_text(m, node, prop, dst, CELL_NAME_MAX, "CELL_NAME_MAX");
 }
 
 /* Reads (base, size) pairs of property @prop into @out[max]; *n = count. */
@@ -240,7 +248,9 @@ static int manifest_cell(struct manifest_ctx *m, int node, struct hv_config *c)
 	if (r)
 		return r;
 	if ((r = manifest_string(m, node, "image", cell->image)) < 0 ||
-	    (r = manifest_string(m, node, "initrd", cell->initrd)) < 0)
+	    (r = manifest_string(m, node, "initrd", cell->initrd)) < 0 ||
+	    (r = manifest_text(m, node, "bootargs", cell->bootargs,
+			       CELL_BOOTARGS_MAX, "CELL_BOOTARGS_MAX")) < 0)
 		return r;
 	p = fdt_getprop(m->fdt, node, "entry", &len);
 	if (p && len != 8)
