@@ -218,7 +218,8 @@ debug: deps
 	kill %1 2>/dev/null || true
 
 bench: deps
-	@$(MAKE) --no-print-directory kernel $(B)/hv/rumkv.elf $(BENCH_BINS) linux-peer
+	@$(MAKE) --no-print-directory kernel $(B)/hv/rumkv.elf $(BENCH_BINS) linux-peer \
+		$(B)/boot/nexus-boot-linux-peer.elf
 	$(PY) bench/run.py $(KERNEL) bench/results $(BENCH_BINS)
 
 clean:

@@ -68,10 +68,16 @@ def rumkv_sizes(hv):
             "loaded_bytes": resident + boot, "nexus_boot_lines": int(m.group(1)) if m else None}
 
 
-def linux_peer(results_dir):
-    path = os.path.join(results_dir, "linux-peer.json")
-    subprocess.run([sys.executable, os.path.join(ROOT, "bench/linux/run.py"), path],
-                   check=True, stdout=subprocess.DEVNULL)
+LINUX_CELL_IMAGE = os.path.join(ROOT, "build/boot/nexus-boot-linux-peer.elf")
+
+
+def linux_peer(results_dir, cell=False):
+    """The Linux guest's figures, bare or (cell=True) as a RumKV cell."""
+    path = os.path.join(results_dir, "linux-peer-cell.json" if cell else "linux-peer.json")
+    cmd = [sys.executable, os.path.join(ROOT, "bench/linux/run.py"), path]
+    if cell:
+        cmd += ["--cell", LINUX_CELL_IMAGE]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     with open(path) as f:
         peer = json.load(f)
     return peer["results"], peer["boot_to_init_insns"]
@@ -145,6 +151,7 @@ def main(kernel, results_dir, host_bins):
     cell = guest_microbenchmarks(kernel, hv=RUMKV)
     hv_sizes = rumkv_sizes(RUMKV)
     linux, linux_boot = linux_peer(results_dir)
+    linux_cell, linux_cell_boot = linux_peer(results_dir, cell=True)
     sys.stdout = sys.__stdout__
     host = host_benches(host_bins, results_dir)
 
@@ -163,6 +170,9 @@ def main(kernel, results_dir, host_bins):
         "cell_over_bare": {k: cell[k]["insns_per_op"] / guest[k]["insns_per_op"]
                            for k in ("timer", "switch", "rtt")},
         "rumkv": hv_sizes,
+        "linux_cell_over_bare": dict(
+            {k: linux_cell[k]["insns_per_op"] / linux[k]["insns_per_op"] for k in linux},
+            boot_to_init=linux_cell_boot / linux_boot),
     }
     print_table("Rumpk foundation (QEMU virt, aarch64, instructions under -icount shift=0)", [
         ("boot to prompt, entered at EL1", f"{boot_el1[0]:,} instructions"
@@ -193,6 +203,12 @@ def main(kernel, results_dir, host_bins):
         ("RumKV loaded image (boot-only included)", f"{hv_sizes['loaded_bytes']:,} bytes"),
         ("nexus-boot lines of code", f"{hv_sizes['nexus_boot_lines']} (limit 300)"),
     ])
+    lc = result["linux_cell_over_bare"]
+    print_table("RumKV: the same Linux 6.1 guest as a cell vs bare (instructions)", [
+        ("boot to /init (cell: nexus-boot + RumKV included)",
+         f"{linux_cell_boot:,} vs {linux_boot:,}  = {lc['boot_to_init']:.3f}x"),
+    ] + [(f"{k}", f"{linux_cell[k]['insns_per_op']:,} vs {linux[k]['insns_per_op']:,}"
+          f"  = {lc[k]:.3f}x") for k in linux])
     for name, text in host.items():
         print(f"Host benchmark {name}:")
         print("\n".join("  " + line for line in text.strip().splitlines()))
@@ -201,7 +217,7 @@ def main(kernel, results_dir, host_bins):
     with open(path, "w") as f:
         json.dump(result, f, indent=2)
         f.write("\n")
-    print(f"written to {os.path.relpath(results_dir, ROOT)}/: rumpk.json, linux-peer.json"
+    print(f"written to {os.path.relpath(results_dir, ROOT)}/: rumpk.json, linux-peer.json, linux-peer-cell.json"
           + "".join(f", host-{n}.json" for n in host))
 
 

@@ -131,7 +131,7 @@ static const struct nx_bundle_header *boot_verify(void)
 		boot_fail("unsupported bundle version", NULL, h->version);
 	if (h->header_size != NX_BUNDLE_PAYLOAD_OFF ||
 	    h->nparts > NX_BUNDLE_MAX_PARTS || h->total_size > avail ||
-	    h->total_size < NX_BUNDLE_PAYLOAD_OFF)
+	    h->total_size < NX_BUNDLE_PAYLOAD_OFF || h->total_size % NX_BUNDLE_ALIGN)
 		boot_fail("bundle header out of bounds, total size", NULL,
 			  h->total_size);
 	sum = nx_bundle_checksum(h, h->total_size);

@@ -64,6 +64,28 @@ $(LINUX_BOOT_ELF): $(BOOT_OUT)/obj/start.o $(BOOT_OUT)/obj/main.o \
 	$(Q)ld.lld -nostdlib -z max-page-size=4096 -T $(LINUX_BOOT_LD) \
 		$(filter %.o,$^) -o $@
 
+# The benchmark peer's own initramfs and command line, in a cell, for
+# make bench (bench/linux/run.py --cell); built on demand only.
+LINUX_PEER_BUNDLE   := $(BOOT_OUT)/linux-peer.bundle
+LINUX_PEER_BOOT_ELF := $(BOOT_OUT)/nexus-boot-linux-peer.elf
+
+$(LINUX_PEER_BUNDLE): $(MKBUNDLE) $(BOOT_OUT)/linux-peer.dtb $(HV_ELF) $(LINUX_IMAGE)
+	@echo '  BUNDLE  $@'
+	$(Q)$(MKBUNDLE) -o $@ -m $(BOOT_OUT)/linux-peer.dtb --hv $(HV_ELF) \
+		linux=$(LINUX_IMAGE)@$(LINUX_IMAGE_ADDR) \
+		initrd=$(B)/linux-peer/initrd.gz@$(LINUX_INITRD_ADDR) >/dev/null
+
+$(BOOT_OUT)/obj/payload-linux-peer.o: boot/payload.S $(LINUX_PEER_BUNDLE)
+	@mkdir -p $(@D)
+	@echo '  AS      $<'
+	$(Q)$(KCC) $(BOOT_CFLAGS) -DBOOT_BUNDLE_FILE='"$(LINUX_PEER_BUNDLE)"' -c $< -o $@
+
+$(LINUX_PEER_BOOT_ELF): $(BOOT_OUT)/obj/start.o $(BOOT_OUT)/obj/main.o \
+			$(BOOT_OUT)/obj/payload-linux-peer.o $(LINUX_BOOT_LD)
+	@echo '  LD      $@'
+	$(Q)ld.lld -nostdlib -z max-page-size=4096 -T $(LINUX_BOOT_LD) \
+		$(filter %.o,$^) -o $@
+
 run-linux-cell: $(LINUX_BOOT_ELF)
 	@echo "Linux in a RumKV cell: quit with Ctrl-A then X, or 'poweroff -f'."
 	$(BOOT_QEMU) -kernel $(LINUX_BOOT_ELF)

@@ -320,6 +320,7 @@ static int list_bundle(const char *path)
 	if (hd.magic != NX_BUNDLE_MAGIC || hd.version != NX_BUNDLE_VERSION)
 		die("%s: not a version %d bundle", path, NX_BUNDLE_VERSION);
 	if (hd.total_size > len || hd.total_size < NX_BUNDLE_PAYLOAD_OFF ||
+	    hd.total_size % NX_BUNDLE_ALIGN ||
 	    hd.nparts > NX_BUNDLE_MAX_PARTS || hd.header_size != NX_BUNDLE_PAYLOAD_OFF)
 		die("%s: header out of bounds", path);
 	if (nx_bundle_checksum(b, hd.total_size) != hd.checksum)

@@ -56,6 +56,19 @@ def qemu_args(kaslr):
     ]
 
 
+def cell_args(image):
+    """The same guest as cell 0 under RumKV: nexus-boot `image` carries
+    RumKV, the same Image and initramfs, and the same command line in its
+    manifest (configs/linux-peer.dts). The machine has 1 GiB; the cell 512."""
+    return [
+        QEMU, "-M", "virt,gic-version=3,virtualization=on", "-cpu", "cortex-a72",
+        "-smp", "1", "-m", "1G", "-nographic", "-nic", "none", "-no-reboot",
+        "-icount", "shift=0,align=off,sleep=off",
+        "-seed", "1", "-rtc", "base=2025-01-01T00:00:00,clock=vm",
+        "-kernel", str(image),
+    ]
+
+
 def fail(msg, log=None):
     if log:
         sys.stderr.write("---- guest console ----\n" + log +
@@ -100,6 +113,8 @@ def main():
     ap.add_argument("out", help="where to write the JSON results")
     ap.add_argument("--timeout", type=float, default=240,
                     help="wall-clock seconds before the guest is killed")
+    ap.add_argument("--cell", metavar="IMAGE",
+                    help="run the guest in a RumKV cell: nexus-boot image to boot")
     ap.add_argument("--kaslr", action="store_true",
                     help="boot without nokaslr (KASLR and page-table isolation on)")
     opt = ap.parse_args()
@@ -107,7 +122,7 @@ def main():
     for f in ("Image", "initrd.gz"):
         if not (OUT / f).is_file():
             fail(f"{OUT / f} is missing: run scripts/linux-peer.sh (make linux-peer)")
-    args = qemu_args(opt.kaslr)
+    args = cell_args(opt.cell) if opt.cell else qemu_args(opt.kaslr)
     t0 = time.monotonic()
     try:
         run = subprocess.run(args, stdin=subprocess.DEVNULL,

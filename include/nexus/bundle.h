@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #define NX_BUNDLE_MAGIC		0x314c444e5542584eull	/* "NXBUNDL1" in memory */
-#define NX_BUNDLE_VERSION	1
+#define NX_BUNDLE_VERSION	2
 #define NX_BUNDLE_MAX_PARTS	8
 #define NX_BUNDLE_NAME_MAX	32	/* including the NUL */
 #define NX_BUNDLE_ALIGN		8
@@ -74,23 +74,22 @@ _Static_assert(NX_BUNDLE_PAYLOAD_OFF % NX_BUNDLE_ALIGN == 0,
 	       "bundle payloads start aligned");
 
 /*
- * FNV-1a, 64-bit, over @size bytes at @b, reading the 8 bytes of the
- * header's checksum field as zero. Part of the format's definition, so it
- * lives here: the writer, nexus-boot and RumKV must agree bit for bit.
+ * FNV-1a, 64-bit, over the bundle taken as little-endian 64-bit words
+ * (a bundle is a whole number of them: payloads are padded to
+ * NX_BUNDLE_ALIGN), with the header's checksum field, word 3, read as zero.
+ * Word by word rather than byte by byte: nexus-boot checks a 34 MB Linux
+ * bundle in 4 M steps instead of 34 M. Part of the format's definition, so
+ * it lives here: the writer, nexus-boot and RumKV must agree bit for bit.
+ * @b must be 8-byte aligned and @size a multiple of 8.
  */
 static inline uint64_t nx_bundle_checksum(const void *b, uint64_t size)
 {
-	const unsigned char *p = b;
+	const uint64_t *w = b;
 	uint64_t h = 0xcbf29ce484222325ull;
 
-	for (uint64_t i = 0; i < size; i++) {
-		unsigned char c = p[i];
-
-		if (i >= offsetof(struct nx_bundle_header, checksum) &&
-		    i < offsetof(struct nx_bundle_header, checksum) + 8)
-			c = 0;
-		h = (h ^ c) * 0x100000001b3ull;
-	}
+	for (uint64_t i = 0; i < size / 8; i++)
+		h = (h ^ (i == offsetof(struct nx_bundle_header, checksum) / 8 ?
+			  0 : w[i])) * 0x100000001b3ull;
 	return h;
 }
 

@@ -49,10 +49,11 @@ def elf_section(path, name):
 
 
 def fnv1a(data):
-    """The bundle checksum: FNV-1a 64 with the checksum field (24..32) as 0."""
+    """The bundle checksum: FNV-1a 64 over little-endian 64-bit words, with
+    the checksum field (word 3) as 0."""
     h = 0xcbf29ce484222325
-    for i, c in enumerate(data):
-        h = ((h ^ (0 if 24 <= i < 32 else c)) * 0x100000001b3) & (2 ** 64 - 1)
+    for i, (w,) in enumerate(struct.iter_unpack("<Q", data)):
+        h = ((h ^ (0 if i == 3 else w)) * 0x100000001b3) & (2 ** 64 - 1)
     return h
 
 
