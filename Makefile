@@ -14,8 +14,8 @@ PY      := /usr/bin/python3
 # V=1 shows every command.
 Q := $(if $(filter 1,$(V)),,@)
 
-ifeq ($(filter $(PROFILE),micro core),)
-$(error PROFILE=$(PROFILE): the profiles are 'micro' and 'core')
+ifeq ($(filter $(PROFILE),micro core dragonbox),)
+$(error PROFILE=$(PROFILE): the profiles are 'micro', 'core' and 'dragonbox')
 endif
 
 # ---- toolchains -----------------------------------------------------------
@@ -196,13 +196,25 @@ test: deps
 	@$(MAKE) --no-print-directory check
 
 # micro: Rumpk alone. core: nexus-boot starts RumKV, which runs Rumpk as
-# cell 0 of configs/core.dts.
+# cell 0 of configs/core.dts. dragonbox: two cells on two cores
+# (configs/dragonbox.dts): Rumpk on this terminal, Linux's virtio-console
+# on the unix socket $(B)/dragonbox-linux.sock; reach it from a second
+# terminal with: socat -,raw,echo=0 UNIX-CONNECT:$(B)/dragonbox-linux.sock
+RUN_IMAGE := $(if $(filter core,$(PROFILE)),$(B)/boot/nexus-boot-core.elf,\
+	     $(if $(filter dragonbox,$(PROFILE)),$(B)/boot/nexus-boot-dragonbox.elf,kernel))
 run: deps
-	@$(MAKE) --no-print-directory $(if $(filter core,$(PROFILE)),$(B)/boot/nexus-boot-core.elf,kernel)
+	@$(MAKE) --no-print-directory $(RUN_IMAGE)
 	@echo "Nexus: quit with Ctrl-A then X, or type 'poweroff'."
 ifeq ($(PROFILE),core)
 	$(QEMU) -M virt,gic-version=3,virtualization=on -cpu cortex-a72 -m 1G \
 		-nographic -nic none -kernel $(B)/boot/nexus-boot-core.elf
+else ifeq ($(PROFILE),dragonbox)
+	@echo "Linux (cell 1): socat -,raw,echo=0 UNIX-CONNECT:$(B)/dragonbox-linux.sock"
+	$(QEMU) -M virt,gic-version=3,virtualization=on -cpu cortex-a72 -m 1G \
+		-smp 2 -nographic -nic none -kernel $(B)/boot/nexus-boot-dragonbox.elf \
+		-device virtio-serial-device \
+		-chardev socket,id=c1,path=$(B)/dragonbox-linux.sock,server=on,wait=off \
+		-device virtconsole,chardev=c1
 else
 	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL)
 endif

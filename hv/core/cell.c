@@ -7,11 +7,11 @@
 
 struct cell cell_table[CELL_MAX];
 uint32_t cell_count;
-struct cell *cell_running_here;
+struct hv_core hv_cores[HV_CORES_MAX];
 
 struct cell *cell_current(void)
 {
-	return cell_running_here;
+	return cell_arch_core()->cell;
 }
 
 int cell_core_index(const struct cell *c, uint64_t mpidr)
@@ -45,16 +45,25 @@ static void cell_log(const struct cell *c, const char *what)
 	log_str(what);
 }
 
-/* Stops @c; powers off when it was the last cell, else parks this core. */
+/*
+ * Stops @c; powers off when it was the last cell, else parks this core.
+ * Only this core writes c->running. Two cells may end at the same time
+ * on two cores: the fence orders this core's store before its loads of
+ * the others' flags (a store-load barrier, DMB ISH), so at least one of
+ * them sees no cell left and the machine cannot stay on with every core
+ * parked. Both may power off, which is harmless.
+ */
 static __attribute__((noreturn)) void cell_end(struct cell *c)
 {
 	uint32_t left = 0;
 
+	cell_arch_quiesce();
 	c->running = false;
 	for (uint32_t i = 0; i < CELL_MAX_CPUS; i++)
 		c->core_on[i] = false;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (uint32_t i = 0; i < cell_count; i++)
-		left += cell_table[i].running;
+		left += *(volatile bool *)&cell_table[i].running;
 	if (!left) {
 		log_str("rumkv: no cell left running, powering off\n");
 		cell_arch_poweroff();

@@ -2,9 +2,12 @@
  * A cell at run time: its configuration, stage-2 root, the device
  * classes it still holds, its cores and its trap counters.
  *
- * One core runs one cell and traps only ever come from that cell, so
- * cell state is touched by one core at a time and needs no lock while
- * a cell has a single core (the only case so far).
+ * Each cell runs on its own core, and traps only ever come from that
+ * core, so a cell's state is touched by one core at a time and needs no
+ * lock while a cell has a single core (the only case so far). Cells on
+ * different cores run at the same time; what they share is the
+ * distributor (see cell_irqs() in cell_boot.c) and the end-of-machine
+ * accounting (cell_end() in cell.c).
  */
 #ifndef HV_CELL_H
 #define HV_CELL_H
@@ -35,18 +38,41 @@ struct cell {
 	 * trapped access, so a bit test beats walking the devices.
 	 */
 	uint32_t irqs_owned[CELL_IRQ_LIMIT / 32];
+	/* Boot: the redistributor frames of its cores, [lo, hi), which its
+	 * device tree names instead of the whole region. */
+	uint64_t gicr_lo, gicr_hi;
 };
+
+/*
+ * One physical core as RumKV sees it, found through TPIDR_EL2 (set at
+ * entry): its EL2 stack and the cell it runs. The boot core is
+ * hv_cores[0]; the first core of cell i is hv_cores[i].
+ */
+#define HV_CORES_MAX	CELL_MAX
+
+struct hv_core {
+	uint64_t stack_top;	/* first: entry.S loads it at offset 0 */
+	struct cell *cell;
+};
+
+extern struct hv_core hv_cores[HV_CORES_MAX];
 
 /* Owned by cell.c. */
 extern struct cell cell_table[CELL_MAX];
 extern uint32_t cell_count;
-extern struct cell *cell_running_here;	/* one core for now */
 
 /* Boot: build cell @cfg (stage 2, device tree from @machine_fdt). */
 struct cell *cell_create(const struct cell_config *cfg,
 			 const void *machine_fdt);
-/* Boot: start @c on the calling core. Does not return. */
-__attribute__((noreturn)) void cell_start(struct cell *c);
+/* Boot: prints @c's layout (once per cell, from the boot core). */
+void cell_announce(const struct cell *c);
+/* Boot: start @c on the calling core, hv_cores[@core]. Does not return. */
+__attribute__((noreturn)) void cell_start(struct cell *c, uint32_t core);
+/*
+ * Boot: powers on @c's first core (real PSCI CPU_ON) as hv_cores[@core];
+ * it sets up its own EL2 state and enters @c. False after saying why.
+ */
+bool cell_start_remote(struct cell *c, uint32_t core);
 
 /* The cell whose core trapped. */
 struct cell *cell_current(void);
@@ -79,6 +105,11 @@ __attribute__((noreturn)) void cell_arch_enter(struct cell *c);
 __attribute__((noreturn)) void cell_arch_park(void);
 __attribute__((noreturn)) void cell_arch_poweroff(void);
 void cell_arch_setup(void);	/* once per core, boot */
+struct hv_core *cell_arch_core(void);	/* the calling core's */
+void cell_arch_core_set(struct hv_core *k);	/* boot core, boot */
+void cell_arch_quiesce(void);	/* the cell on this core has ended */
+/* Boot: real PSCI CPU_ON of @mpidr into RumKV for @k; PSCI's result. */
+int64_t cell_arch_cpu_on(uint64_t mpidr, struct hv_core *k);
 
 /*
  * Boot: copies the machine's tree into RumKV's memory (cells' trees are

@@ -125,6 +125,13 @@ static bool gic_setup(const void *fdt)
 /*
  * The SPIs of @c's devices. The manifest rejects an INTID given to two
  * cells; the built-in configuration is checked here the same way.
+ *
+ * Cells run at the same time on different cores, and the distributor
+ * filter does read-modify-writes of registers that hold several INTIDs
+ * (IGROUPR and IGRPMODR: 32 per register; ICFGR 16, IPRIORITYR 4; GICv3
+ * spec 12.9). Without a lock (EL2's MMU is off, so no exclusives), two
+ * cells must never share such a register: an SPI's block of 32 INTIDs
+ * belongs to one cell at most, which covers every register width.
  */
 static bool cell_irqs(struct cell *c)
 {
@@ -140,13 +147,22 @@ static bool cell_irqs(struct cell *c)
 					   cfg->devs[i].name, n);
 				return false;
 			}
-			for (uint32_t j = 0; j < cell_count; j++)
+			for (uint32_t j = 0; j < cell_count; j++) {
 				if (cell_owns_irq(&cell_table[j], n)) {
 					log_printf("rumkv: cell %s: INTID %u is "
 						   "already cell %u's\n",
 						   cfg->name, n, cell_table[j].id);
 					return false;
 				}
+				if (cell_table[j].irqs_owned[n / 32]) {
+					log_printf("rumkv: cell %s: INTID %u shares "
+						   "distributor registers (INTIDs "
+						   "%u-%u) with cell %u\n", cfg->name,
+						   n, n & ~31u, n | 31u,
+						   cell_table[j].id);
+					return false;
+				}
+			}
 			c->irqs_owned[n / 32] |= 1u << (n % 32);
 		}
 	return true;
@@ -166,11 +182,16 @@ static bool cell_map_gicr(struct cell *c)
 		typer = *(volatile uint64_t *)(uintptr_t)(rd + GICR_TYPER);
 		aff = typer >> 32;
 		aff = (aff & 0xffffff) | (aff >> 24) << 32;
-		if (cell_core_index(c, aff) >= 0 &&
-		    !s2_map(c->s2_root, rd, typer & GICR_TYPER_VLPIS ?
-			    0x40000 : 0x20000, S2_DEVICE))
-			return false;
-		rd += typer & GICR_TYPER_VLPIS ? 0x40000 : 0x20000;
+		uint64_t size = typer & GICR_TYPER_VLPIS ? 0x40000 : 0x20000;
+
+		if (cell_core_index(c, aff) >= 0) {
+			if (!s2_map(c->s2_root, rd, size, S2_DEVICE))
+				return false;
+			if (!c->gicr_hi)
+				c->gicr_lo = rd;
+			c->gicr_hi = rd + size;
+		}
+		rd += size;
 	} while (!(typer & GICR_TYPER_LAST) && rd < gicr_base + gicr_size);
 	return true;
 }
@@ -246,17 +267,51 @@ struct cell *cell_create(const struct cell_config *cfg,
 	return c;
 }
 
-void cell_start(struct cell *c)
+void cell_announce(const struct cell *c)
 {
 	const struct cell_config *cfg = c->cfg;
 
 	log_printf("rumkv: cell %u (%s): %u MiB at 0x%lx, %u devices, "
-		   "classes 0x%x, entry 0x%lx, device tree at 0x%lx\n",
+		   "classes 0x%x, entry 0x%lx, device tree at 0x%lx, "
+		   "core 0x%lx\n",
 		   c->id, cfg->name, (unsigned)(cfg->mem[0].size >> 20),
 		   (unsigned long)cfg->mem[0].base, cfg->ndevs, c->devclasses,
-		   (unsigned long)cfg->entry, (unsigned long)c->dtb);
+		   (unsigned long)cfg->entry, (unsigned long)c->dtb,
+		   (unsigned long)cfg->mpidr[0]);
+}
+
+/* Marks @c running on hv_cores[@core] before that core enters it. */
+static void cell_bind(struct cell *c, uint32_t core)
+{
+	hv_cores[core].cell = c;
 	c->running = true;
 	c->core_on[0] = true;
-	cell_running_here = c;
+}
+
+void cell_start(struct cell *c, uint32_t core)
+{
+	cell_bind(c, core);
 	cell_arch_enter(c);
+}
+
+/*
+ * PSCI CPU_ON (Arm DEN 0022D 5.6): the core starts at EL2, MMU off, at
+ * RumKV's secondary entry with x0 = &hv_cores[@core]. Its cell is marked
+ * running first, so a cell ending elsewhere meanwhile still counts it.
+ */
+bool cell_start_remote(struct cell *c, uint32_t core)
+{
+	int64_t ret;
+
+	cell_bind(c, core);
+	ret = cell_arch_cpu_on(c->cfg->mpidr[0], &hv_cores[core]);
+	if (ret) {
+		c->running = false;
+		c->core_on[0] = false;
+		log_printf("rumkv: cell %u (%s): PSCI CPU_ON of core 0x%lx "
+			   "failed: %ld\n", c->id, c->cfg->name,
+			   (unsigned long)c->cfg->mpidr[0], (long)ret);
+		return false;
+	}
+	return true;
 }

@@ -1,7 +1,8 @@
 /*
  * A cell's device tree (boot-only): the machine's tree, cut down to what
  * the cell owns. /memory becomes the cell's RAM, /cpus keeps only its
- * cores, /psci says "smc" (RumKV traps and emulates it), and every node
+ * cores, /psci says "smc" (RumKV traps and emulates it), the GIC names
+ * only its cores' redistributor frames, and every node
  * with a `reg` that is not one of the cell's devices is deleted. Nodes
  * without `reg` (timer, psci, chosen, clocks) stay; /chosen gets the
  * cell's initrd and command line. The result is written at the base of
@@ -125,6 +126,33 @@ static int dtb_set_psci(void *fdt)
 }
 
 /*
+ * The GICv3 node's second reg entry is the whole redistributor region,
+ * every core's frames; the cell maps only its own cores' (cell_map_gicr).
+ * A kernel walks the region from its start until it finds its core's
+ * frame (Linux's gic_iterate_rdists), so a cell whose core is not the
+ * first would fault on another core's frame: the cell's tree names only
+ * its own frames. Its cores' frames are contiguous: one core per cell.
+ */
+static int dtb_set_gicr(void *fdt, const struct cell *c)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3"), len;
+	const fdt32_t *r;
+	fdt32_t reg[16];
+
+	if (node < 0 || c->gicr_hi <= c->gicr_lo)
+		return 0;	/* no GIC, or none of its frames given */
+	r = fdt_getprop(fdt, node, "reg", &len);
+	if (!r || len < 32 || len > (int)sizeof(reg))
+		return -FDT_ERR_BADVALUE;
+	memcpy(reg, r, (size_t)len);
+	reg[4] = cpu_to_fdt32((uint32_t)(c->gicr_lo >> 32));
+	reg[5] = cpu_to_fdt32((uint32_t)c->gicr_lo);
+	reg[6] = cpu_to_fdt32((uint32_t)((c->gicr_hi - c->gicr_lo) >> 32));
+	reg[7] = cpu_to_fdt32((uint32_t)(c->gicr_hi - c->gicr_lo));
+	return fdt_setprop(fdt, node, "reg", reg, len);
+}
+
+/*
  * /chosen, for a kernel that reads it (Linux; Rumpk ignores it): the
  * initrd's place as two 64-bit values, and the manifest's command line.
  * An initrd QEMU was given (-initrd) lies in memory the cell may not own,
@@ -192,6 +220,8 @@ int dtb_build(struct cell *c, const void *machine_fdt)
 		err = dtb_prune(fdt, c);
 	if (!err)
 		err = dtb_set_psci(fdt);
+	if (!err)
+		err = dtb_set_gicr(fdt, c);
 	if (!err)
 		err = dtb_set_chosen(fdt, c);
 	if (!err)

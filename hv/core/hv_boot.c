@@ -1,8 +1,9 @@
 /*
  * RumKV's boot (boot-only): find the machine's device tree, create the
- * cells of the configuration, report sizes, start cell 0 on this core.
- * There is no run loop: after the ERET into the cell, RumKV runs only
- * in its trap handlers.
+ * cells of the configuration, report sizes, power on every other cell's
+ * first core (PSCI CPU_ON), start cell 0 on this core. There is no run
+ * loop: after the ERET into its cell, each core runs RumKV only in its
+ * trap handlers.
  */
 #include <libfdt.h>
 
@@ -21,6 +22,7 @@ extern char __text_start[], __text_end[];
 extern char __rodata_start[], __rodata_end[];
 extern char __data_start[], __data_end[];
 extern char __bss_start[], __bss_end[];
+extern char __stacks_start[], __stacks_end[];
 
 static void hv_report_sizes(void)
 {
@@ -54,7 +56,32 @@ static bool hv_config_sane(const struct hv_config *cfg)
 	return cfg->ncells > 0;
 }
 
+/*
+ * Each core's EL2 stack: equal slices of the .stack section, the boot
+ * core's first (entry.S set SP to its top already).
+ */
+static void hv_cores_init(void)
+{
+	uint64_t slice = (uint64_t)(__stacks_end - __stacks_start) / HV_CORES_MAX;
+
+	for (uint32_t i = 0; i < HV_CORES_MAX; i++)
+		hv_cores[i].stack_top = (uint64_t)(uintptr_t)__stacks_start +
+					(i + 1) * slice;
+	cell_arch_core_set(&hv_cores[0]);
+}
+
 __attribute__((noreturn)) void hv_main(uint64_t dtb, uint64_t bundle);
+__attribute__((noreturn)) void hv_secondary_main(struct hv_core *k);
+
+/*
+ * A core powered on by cell_start_remote(), on its own stack with
+ * TPIDR_EL2 = @k: the per-core EL2 registers, then its cell.
+ */
+void hv_secondary_main(struct hv_core *k)
+{
+	cell_arch_setup();
+	cell_arch_enter(k->cell);
+}
 
 void hv_main(uint64_t dtb, uint64_t bundle)
 {
@@ -62,6 +89,7 @@ void hv_main(uint64_t dtb, uint64_t bundle)
 	const void *machine;
 	struct cell *first = NULL;
 
+	hv_cores_init();
 	log_printf("\nrumkv: RumKV at EL2, image 0x%lx-0x%lx\n",
 		   (unsigned long)(uintptr_t)__hv_start,
 		   (unsigned long)(uintptr_t)__hv_end);
@@ -90,5 +118,11 @@ void hv_main(uint64_t dtb, uint64_t bundle)
 		cell_arch_poweroff();
 	}
 	hv_report_sizes();
-	cell_start(first);
+	/* Every line first: once cores run, their output would interleave. */
+	for (uint32_t i = 0; i < cell_count; i++)
+		cell_announce(&cell_table[i]);
+	for (uint32_t i = 1; i < cell_count; i++)
+		if (!cell_start_remote(&cell_table[i], i))
+			cell_arch_poweroff();
+	cell_start(first, 0);
 }

@@ -16,10 +16,11 @@
  * Unowned INTIDs behave as unimplemented ones (RAZ/WI) and are not
  * counted: a guest's own init writes every SPI (Rumpk's gic.c does).
  *
- * No lock: a cell has one core and traps come only from it, but the
- * read-modify-writes below share real registers between cells, so
- * cells on several cores will need a distributor lock (which needs
- * EL2's MMU on: exclusives are not guaranteed on Device memory).
+ * No lock: a cell has one core and traps come only from it. Cells on
+ * other cores trap at the same time, so the read-modify-writes below
+ * must never share a register between cells: cell_irqs() (cell_boot.c)
+ * gives each block of 32 INTIDs to one cell at most. A real lock would
+ * need EL2's MMU on (exclusives are not guaranteed on Device memory).
  */
 #include "cell.h"
 #include "vgic_dist.h"

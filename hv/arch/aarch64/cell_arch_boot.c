@@ -23,7 +23,36 @@
 #define VTCR_RES1	(1u << 31)
 #define VTCR_PS_SHIFT	16
 
-void cell_arch_eret(uint64_t entry, uint64_t dtb) __attribute__((noreturn));
+#define PSCI_CPU_ON_64	0xc4000003ul	/* Arm DEN 0022D 5.1.4 */
+
+void cell_arch_eret(uint64_t entry, uint64_t dtb, uint64_t stack_top)
+	__attribute__((noreturn));
+void hv_secondary_entry(void);	/* entry.S */
+
+void cell_arch_core_set(struct hv_core *k)
+{
+	sysreg_write(tpidr_el2, (uint64_t)(uintptr_t)k);
+}
+
+/*
+ * The machine's own PSCI, reached by SMC from EL2 (QEMU's when there is
+ * no EL3): the core starts at the highest non-secure EL, EL2, with the
+ * MMU off, at @entry with x0 = @k (DEN 0022D 6.4.3).
+ */
+int64_t cell_arch_cpu_on(uint64_t mpidr, struct hv_core *k)
+{
+	register uint64_t x0 __asm__("x0") = PSCI_CPU_ON_64;
+	register uint64_t x1 __asm__("x1") = mpidr;
+	register uint64_t x2 __asm__("x2") = (uint64_t)(uintptr_t)hv_secondary_entry;
+	register uint64_t x3 __asm__("x3") = (uint64_t)(uintptr_t)k;
+
+	/* The core reads its hv_core and the cell with its caches off. */
+	__asm__ volatile("dsb sy\n\tsmc #0" : "+r"(x0), "+r"(x1), "+r"(x2),
+			 "+r"(x3) : : "x4", "x5", "x6", "x7", "x8", "x9", "x10",
+			 "x11", "x12", "x13", "x14", "x15", "x16", "x17",
+			 "memory");	/* SMCCC 1.0: x4-x17 not kept */
+	return (int64_t)x0;
+}
 
 void cell_arch_setup(void)
 {
@@ -71,5 +100,5 @@ void cell_arch_enter(struct cell *c)
 	sysreg_write(hcr_el2, HCR_VM | HCR_SWIO | HCR_TSC | HCR_RW);
 	isb();
 	__asm__ volatile("tlbi vmalls12e1\n\tdsb ish\n\tisb" : : : "memory");
-	cell_arch_eret(c->cfg->entry, c->dtb);
+	cell_arch_eret(c->cfg->entry, c->dtb, cell_arch_core()->stack_top);
 }

@@ -1,9 +1,10 @@
 /*
  * RumKV's first instructions. QEMU (or nexus-boot) enters here at EL2
  * with the MMU off: x0 = machine device tree (0: QEMU's copy at the base
- * of RAM), x1 = bundle pointer (unused yet). Sets the stack, clears .bss
- * and installs the EL2 vectors, then hands over to hv_main() in C.
- * Everything here is boot-only.
+ * of RAM), x1 = bundle pointer (0: none). Sets the boot core's stack,
+ * clears .bss and installs the EL2 vectors, then hands over to hv_main()
+ * in C. Other cores enter at hv_secondary_entry. Everything here is
+ * boot-only.
  */
 	.section .text.boot, "ax"
 	.globl	_start
@@ -26,6 +27,23 @@ _start:
 	mov	x29, xzr
 	mov	x30, xzr
 	bl	hv_main
+
+/*
+ * A core that RumKV powered on with PSCI CPU_ON (cell_start_remote):
+ * EL2, MMU off, x0 = its struct hv_core, whose first word is the top of
+ * its own stack. TPIDR_EL2 keeps the pointer for the trap handlers.
+ */
+	.globl	hv_secondary_entry
+hv_secondary_entry:
+	ldr	x9, [x0]
+	mov	sp, x9
+	msr	tpidr_el2, x0
+	ldr	x9, =hv_vectors
+	msr	vbar_el2, x9
+	isb
+	mov	x29, xzr
+	mov	x30, xzr
+	bl	hv_secondary_main
 not_el2:
 	/* Without EL2 there is nothing to partition: stop quietly. */
 	wfi

@@ -90,19 +90,18 @@ trap_return:
 
 	.section .text.boot, "ax"
 /*
- * The world switch into a cell: x0 = entry, x1 = the cell's device tree.
- * The EL2 registers of the cell are already set (cell_arch_enter). The
- * stack restarts at its top, so every later trap starts from there. The
- * cell gets no register of ours but x0. Boot-only while cells are not
- * restarted.
+ * The world switch into a cell: x0 = entry, x1 = the cell's device tree,
+ * x2 = the top of this core's EL2 stack. The EL2 registers of the cell
+ * are already set (cell_arch_enter). The stack restarts at its top, so
+ * every later trap starts from there. The cell gets no register of ours
+ * but x0. Boot-only while cells are not restarted.
  */
 	.globl	cell_arch_eret
 cell_arch_eret:
 	msr	elr_el2, x0
 	mov	x0, #0x3c5		/* SPSR_EL2: EL1h, DAIF masked */
 	msr	spsr_el2, x0
-	ldr	x0, =__stack_top
-	mov	sp, x0
+	mov	sp, x2
 	mov	x0, x1
 	mov	x1, xzr
 	mov	x2, xzr
