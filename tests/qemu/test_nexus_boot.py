@@ -244,3 +244,32 @@ def test_core_profile_boots_rumkv_from_the_manifest():
         assert m.wait_exit() == 0
     finally:
         m.close()
+
+
+def test_rumkv_rejects_a_bad_manifest_at_boot(tmp_path):
+    """mkbundle refuses a bad manifest, so forge one: in the core bundle,
+    set cell 0's memory size to zero and recompute the checksum. nexus-boot
+    only checks the checksum; RumKV validates the manifest again at boot,
+    says why, and does not start the cell."""
+    image = str(tmp_path / "nexus-boot-core.elf")
+    shutil.copy(os.path.join(ROOT, "build/boot/nexus-boot-core.elf"), image)
+    off, size = elf_section(image, ".bundle")
+    with open(image, "r+b") as f:
+        f.seek(off)
+        b = bytearray(f.read(size))
+        memory = struct.pack(">QQ", 0x40000000, 0x20000000)
+        at = b.index(memory)          # cell 0's `memory` property
+        b[at + 8:at + 16] = bytes(8)  # size 0
+        total = struct.unpack_from("<Q", b, 16)[0]
+        struct.pack_into("<Q", b, 24, fnv1a(bytes(b[:total])))
+        f.seek(off)
+        f.write(b)
+    m = Machine(["qemu-system-aarch64", "-M", "virt,gic-version=3,virtualization=on",
+                 "-cpu", "cortex-a72", "-m", "1G", "-nographic", "-nic", "none",
+                 "-kernel", image])
+    try:
+        m.expect(r"rumkv: manifest rejected: manifest: cell 'rumpk': memory at 0x40000000 has size 0")
+        assert m.wait_exit() == 0
+        assert "Rumpk on" not in m.child.before
+    finally:
+        m.close()

@@ -32,6 +32,8 @@ TARGETS = {
 EXTRA_READS = {
     "fw-cfg": 0x09020000,
     "gic-its": 0x08080000,
+    # Core 1's redistributor frame: only the cell's own cores' are mapped.
+    "gicr-core1": 0x080c0000,
 }
 
 
