@@ -78,9 +78,15 @@ void cell_terminate(struct cell *c, const char *why)
 	cell_end(c);
 }
 
+/*
+ * The counter values bracket the whole termination, report included, so
+ * that make bench can give the cost of a fault from trap to parked core.
+ */
 void cell_fault(struct cell *c, const char *access, uint64_t ipa,
 		uint64_t esr)
 {
+	uint64_t start = cell_arch_counter();
+
 	cell_log(c, "terminated: stage-2 fault on ");
 	log_str(access);
 	log_str(" at IPA ");
@@ -88,5 +94,8 @@ void cell_fault(struct cell *c, const char *access, uint64_t ipa,
 	log_str(" (ESR ");
 	log_hex(esr);
 	log_str(")\n");
+	cell_log(c, "fault handled in counter ticks ");
+	log_hex(cell_arch_counter() - start);
+	log_str("\n");
 	cell_end(c);
 }

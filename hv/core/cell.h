@@ -108,6 +108,7 @@ void cell_arch_setup(void);	/* once per core, boot */
 struct hv_core *cell_arch_core(void);	/* the calling core's */
 void cell_arch_core_set(struct hv_core *k);	/* boot core, boot */
 void cell_arch_quiesce(void);	/* the cell on this core has ended */
+uint64_t cell_arch_counter(void);	/* the generic timer's count */
 /* Boot: real PSCI CPU_ON of @mpidr into RumKV for @k; PSCI's result. */
 int64_t cell_arch_cpu_on(uint64_t mpidr, struct hv_core *k);
 

@@ -13,6 +13,13 @@ struct hv_core *cell_arch_core(void)
 	return (struct hv_core *)(uintptr_t)sysreg_read(tpidr_el2);
 }
 
+/* The physical count: RumKV leaves the cells' virtual offset at zero. */
+uint64_t cell_arch_counter(void)
+{
+	isb();
+	return sysreg_read(cntpct_el0);
+}
+
 /*
  * The cell on this core has ended: nothing at EL1 will take its
  * interrupts again. Its timers are stopped (CNTV/CNTP_CTL_EL0.ENABLE = 0)
