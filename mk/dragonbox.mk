@@ -3,7 +3,7 @@
 # with the PL011; Debian's unmodified arm64 Linux is cell 1 on core 1
 # with a virtio-console.
 #
-#   build/dragonbox/initrd.gz              scripts/dragonbox-initrd.sh
+#   build/dragonbox/initrd.gz              scripts/linux-cell.sh --virtio-console
 #   build/boot/dragonbox.bundle            manifest + RumKV + Rumpk +
 #                                          Image + initrd
 #   build/boot/nexus-boot-dragonbox.elf    nexus-boot with that bundle
@@ -29,8 +29,8 @@ QEMU_TEST_DEPS += $(DBX_BOOT_ELF)
 
 dragonbox: $(DBX_BOOT_ELF)
 
-$(DBX_INITRD): scripts/dragonbox-initrd.sh | $(B)/linux-peer/Image
-	scripts/dragonbox-initrd.sh
+$(DBX_INITRD): scripts/linux-cell.sh | $(B)/linux-peer/Image
+	scripts/linux-cell.sh --virtio-console
 
 $(DBX_BUNDLE): $(B)/tools/mkbundle $(B)/boot/dragonbox.dtb $(B)/hv/rumkv.elf \
 	       $(B)/aarch64/rumpk.elf $(B)/linux-peer/Image $(DBX_INITRD)

@@ -1,19 +1,31 @@
 #!/usr/bin/env bash
-# The initramfs of the Linux guest that RumKV runs in a cell
-# (configs/linux.dts, docs/hypervisor.md "A Linux guest in a cell").
+# The initramfs of a Linux guest that RumKV runs in a cell
+# (docs/hypervisor.md, "A Linux guest in a cell", "Two cells on two cores").
 #
-#   build/linux-peer/Image        Debian's arm64 kernel, unmodified
-#   build/linux-cell/initrd.gz    cpio newc + gzip: busybox-static and /init
+#   scripts/linux-cell.sh                   -> build/linux-cell/initrd.gz
+#       console on the PL011 (configs/linux.dts)
+#   scripts/linux-cell.sh --virtio-console  -> build/dragonbox/initrd.gz
+#       console on a virtio-console, the PL011 being another cell's
+#       (configs/dragonbox.dts); Debian builds virtio_mmio and
+#       virtio_console as modules, so they go in and /init loads them
 #
-# The packages are the ones the Linux peer uses: scripts/linux-peer.sh
-# fetches and unpacks them (and skips that when they are already there),
-# so this script only lays out a different root file system. Safe to run
-# again; the same inputs give the same initrd bytes.
+# busybox-static, Debian's Image and its modules come from the packages
+# the Linux peer uses: scripts/linux-peer.sh fetches and unpacks them (and
+# skips that when they are already there), so this script only lays out a
+# root file system. Safe to run again; the same inputs give the same bytes.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 tp="$top/build/third_party/linux"
+virtio=0
 out="$top/build/linux-cell"
+if [ "${1:-}" = "--virtio-console" ]; then
+	virtio=1
+	out="$top/build/dragonbox"
+elif [ $# -gt 0 ]; then
+	echo "usage: $0 [--virtio-console]" >&2
+	exit 2
+fi
 
 # The peer's script also builds its benchmark programs and initramfs; that
 # is cheap, and running it is the one way the downloads are done right.
@@ -32,20 +44,50 @@ cp "$busybox" "$root/bin/busybox"
 # applet itself, so the list cannot drift from what busybox provides.
 ln -s busybox "$root/bin/sh"
 
+{
+	echo '#!/bin/sh'
+	echo '/bin/busybox --install -s'
+	echo 'mount -t proc proc /proc'
+	echo 'mount -t sysfs sys /sys'
+	echo 'mount -t devtmpfs dev /dev 2>/dev/null'
+} >"$root/init"
+
+if [ $virtio = 1 ]; then
+	# The modules must match the Image: both come from the same package.
+	moddir=$(echo "$tp"/kernel/lib/modules/6.1.0-*)
+	[ -d "$moddir" ] || { echo "linux-cell: no modules under $tp/kernel" >&2; exit 1; }
+	mkdir -p "$root/lib/modules"
+	for m in drivers/virtio/virtio_mmio.ko drivers/char/virtio_console.ko; do
+		cp "$moddir/kernel/$m" "$root/lib/modules/"
+	done
+	# Until /dev/hvc0 exists the kernel has no console at all, so nothing
+	# before it can be seen; from then on everything goes there.
+	cat >>"$root/init" <<'EOF'
+insmod /lib/modules/virtio_mmio.ko
+insmod /lib/modules/virtio_console.ko
+n=0
+while [ ! -c /dev/hvc0 ] && [ $n -lt 100 ]; do
+	if [ -r /sys/class/tty/hvc0/dev ]; then
+		IFS=: read maj min </sys/class/tty/hvc0/dev
+		mknod /dev/hvc0 c "$maj" "$min" 2>/dev/null
+	fi
+	usleep 100000
+	n=$((n + 1))
+done
+exec </dev/hvc0 >/dev/hvc0 2>&1
+EOF
+fi
+
 # The marker line and the two figures are what tests/qemu/test_linux_cell.py
-# checks: how many cores and how much memory the cell's device tree gave.
-# devtmpfs provides /dev/ttyAMA0, which cttyhack needs to give the shell a
-# controlling terminal (job control, Ctrl-C).
-cat >"$root/init" <<'EOF'
-#!/bin/sh
-/bin/busybox --install -s
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev 2>/dev/null
+# and test_dragonbox.py check: how many cores and how much memory the
+# cell's device tree gave. devtmpfs provides the console device, which
+# cttyhack needs to give the shell a controlling terminal (job control,
+# Ctrl-C).
+cat >>"$root/init" <<'EOF'
 echo "linux-cell: init running"
 echo "linux-cell: processors $(grep -c processor /proc/cpuinfo)"
 echo "linux-cell: $(head -n 1 /proc/meminfo)"
-echo "linux-cell: poweroff -f ends the cell"
+echo "linux-cell: poweroff -f ends this cell"
 exec setsid cttyhack sh
 EOF
 chmod 755 "$root/init"
