@@ -16,6 +16,7 @@
 #include "mmu.h"
 #include "psci.h"
 #include "sysreg.h"
+#include "trap.h"
 #include "uart.h"
 
 /*
@@ -28,8 +29,6 @@
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __data_end[], __bss_start[], __bss_end[];
 extern char __kernel_end[];
-
-void backtrace_set_bounds(uint64_t lo, uint64_t hi);
 
 static struct platform plat;
 

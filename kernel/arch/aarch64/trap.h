@@ -25,6 +25,8 @@ _Static_assert(offsetof(struct trap_frame, esr) == 272, "trap frame esr");
 const char *esr_class_name(uint32_t ec);
 void esr_print_detail(uint64_t esr, uint64_t far);
 
+/* Frame pointers outside [lo, hi) end a backtrace: RAM, from the DTB. */
+void backtrace_set_bounds(uint64_t lo, uint64_t hi);
 void backtrace_from(uint64_t fp);
 void print_symbol(uint64_t addr);
 
