@@ -225,9 +225,11 @@ run-el2: deps
 
 debug: deps
 	@$(MAKE) --no-print-directory kernel
-	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL) -s -S & \
+	@echo "QEMU waits at the first instruction; gdb: 'b kernel_main', 'c'. QEMU's console is in build/debug-console.log."
+	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL) -s -S -serial file:$(B)/debug-console.log \
+		-monitor none -display none & qemu=$$!; \
 	gdb-multiarch -q $(KERNEL) -ex 'target remote :1234'; \
-	kill %1 2>/dev/null || true
+	kill $$qemu 2>/dev/null || true
 
 bench: deps
 	@$(MAKE) --no-print-directory kernel $(B)/hv/rumkv.elf $(BENCH_BINS) linux-peer \
