@@ -67,6 +67,21 @@ def stage2_fault_cost(kernel):
     return ticks * 16  # 62.5 MHz counter: 16 instructions per tick
 
 
+def psci_cpu_on_cost():
+    """Instructions from Linux's trapped PSCI CPU_ON for its second core to
+    that core entering the cell, as RumKV measures it in counter ticks."""
+    image = os.path.join(ROOT, "build/boot/nexus-boot-linux.elf")
+    m = Machine(["qemu-system-aarch64", "-M", "virt,gic-version=3,virtualization=on",
+                 "-cpu", "cortex-a72", "-smp", "2", "-m", "1G", "-nographic",
+                 "-nic", "none", "-icount", "shift=0,align=off,sleep=off",
+                 "-kernel", image], timeout=120)
+    try:
+        ticks = int(m.expect(r"core 0x0+1 on in counter ticks (0x[0-9a-f]+)").group(1), 16)
+    finally:
+        m.close()
+    return ticks * 16
+
+
 def rumkv_sizes(hv):
     out = subprocess.run(["llvm-size", "-A", hv], check=True,
                          capture_output=True, text=True).stdout
@@ -164,6 +179,7 @@ def main(kernel, results_dir, host_bins):
     cell = guest_microbenchmarks(kernel, hv=RUMKV)
     hv_sizes = rumkv_sizes(RUMKV)
     fault_cost = stage2_fault_cost(kernel)
+    cpu_on_cost = psci_cpu_on_cost()
     linux, linux_boot = linux_peer(results_dir)
     linux_cell, linux_cell_boot = linux_peer(results_dir, cell=True)
     sys.stdout = sys.__stdout__
@@ -183,7 +199,8 @@ def main(kernel, results_dir, host_bins):
         "rumpk_in_rumkv_cell_insns_per_op": cell,
         "cell_over_bare": {k: cell[k]["insns_per_op"] / guest[k]["insns_per_op"]
                            for k in ("timer", "switch", "rtt")},
-        "rumkv": dict(hv_sizes, stage2_fault_to_terminated_insns=fault_cost),
+        "rumkv": dict(hv_sizes, stage2_fault_to_terminated_insns=fault_cost,
+                      psci_cpu_on_insns=cpu_on_cost),
         "linux_cell_over_bare": dict(
             {k: linux_cell[k]["insns_per_op"] / linux[k]["insns_per_op"] for k in linux},
             boot_to_init=linux_cell_boot / linux_boot),
@@ -212,6 +229,8 @@ def main(kernel, results_dir, host_bins):
         ("hypercall round trip (NX_HC_VERSION)", f"{cell['hvc']['insns_per_op']:.1f} instructions"),
         ("stage-2 fault to the cell's core parked (report included)",
          f"{fault_cost:,} instructions (counter resolution: 16)"),
+        ("PSCI CPU_ON emulation: trap to the new core in the cell",
+         f"{cpu_on_cost:,} instructions (Linux bringing up its second core)"),
         ("boot to prompt in the cell (RumKV boot included)",
          f"{cell['boot_to_prompt']['insns_per_op']:,} instructions"),
         ("RumKV resident code / resident total", f"{hv_sizes['resident_code_bytes']:,} / "

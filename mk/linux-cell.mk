@@ -1,6 +1,6 @@
 # A Linux guest in a RumKV cell (docs/hypervisor.md, "A Linux guest in a
 # cell"): Debian's unmodified arm64 kernel and a busybox initramfs, booted
-# by nexus-boot -> RumKV as the one cell of configs/linux.dts.
+# by nexus-boot -> RumKV as the one cell of configs/linux.dts, on two cores.
 #
 #   build/linux-cell/initrd.gz         scripts/linux-cell.sh
 #   build/boot/linux.bundle            manifest + RumKV + Image + initrd
@@ -86,6 +86,7 @@ $(LINUX_PEER_BOOT_ELF): $(BOOT_OUT)/obj/start.o $(BOOT_OUT)/obj/main.o \
 	$(Q)ld.lld -nostdlib -z max-page-size=4096 -T $(LINUX_BOOT_LD) \
 		$(filter %.o,$^) -o $@
 
+# -smp 2: configs/linux.dts gives the cell both cores.
 run-linux-cell: $(LINUX_BOOT_ELF)
 	@echo "Linux in a RumKV cell: quit with Ctrl-A then X, or 'poweroff -f'."
-	$(BOOT_QEMU) -kernel $(LINUX_BOOT_ELF)
+	$(BOOT_QEMU) -smp 2 -kernel $(LINUX_BOOT_ELF)

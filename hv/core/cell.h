@@ -2,12 +2,13 @@
  * A cell at run time: its configuration, stage-2 root, the device
  * classes it still holds, its cores and its trap counters.
  *
- * Each cell runs on its own core, and traps only ever come from that
- * core, so a cell's state is touched by one core at a time and needs no
- * lock while a cell has a single core (the only case so far). Cells on
- * different cores run at the same time; what they share is the
- * distributor (see cell_irqs() in cell_boot.c) and the end-of-machine
- * accounting (cell_end() in cell.c).
+ * A cell owns one or more cores; only its first is started at boot,
+ * the others by the cell itself through PSCI CPU_ON (psci.c). Two cores
+ * of one cell can trap at the same time, so what they share in struct
+ * cell (which cores are on, whether it runs, its stage-2 tables) is
+ * changed under c->lock; the trap counters are bumped atomically. Cells
+ * on different cores share the distributor (vgic_dist.c, its own lock)
+ * and the end-of-machine accounting (cell_end() in cell.c).
  */
 #ifndef HV_CELL_H
 #define HV_CELL_H
@@ -17,18 +18,25 @@
 
 #include <nexus/hypercall.h>
 
+#include "spinlock.h"
 #include "config.h"
 
 /* INTIDs 1020..1023 are special (GICv3 spec 2.2.1); the map stops there. */
 #define CELL_IRQ_LIMIT	1024
 
+struct hv_core;
+
 struct cell {
 	const struct cell_config *cfg;
+	struct spinlock lock;	/* running, core_on[], core[], s2 changes */
 	uint32_t id;
 	uint32_t vmid;		/* stage-2 TLB tag; 0 is left unused */
 	uint32_t devclasses;	/* still held: only ever shrinks */
 	bool running;
 	bool core_on[CELL_MAX_CPUS];
+	/* The EL2 state of each core once it has been started (kept for a
+	 * later CPU_ON after CPU_OFF); NULL before. */
+	struct hv_core *core[CELL_MAX_CPUS];
 	uint64_t *s2_root;
 	uint64_t dtb;		/* IPA of the cell's device tree */
 	uint64_t traps[NX_TRAP_REASONS];
@@ -45,14 +53,20 @@ struct cell {
 
 /*
  * One physical core as RumKV sees it, found through TPIDR_EL2 (set at
- * entry): its EL2 stack and the cell it runs. The boot core is
- * hv_cores[0]; the first core of cell i is hv_cores[i].
+ * entry): its EL2 stack, the cell it runs, which of the cell's cores it
+ * is and where it enters the cell. The boot core is hv_cores[0]; the
+ * first core of cell i is hv_cores[i]; the cells' other cores take the
+ * slots from CELL_MAX on as the cells start them (hv_core_alloc()).
  */
-#define HV_CORES_MAX	CELL_MAX
+#define HV_CORES_MAX	(CELL_MAX + 4)
 
 struct hv_core {
 	uint64_t stack_top;	/* first: entry.S loads it at offset 0 */
 	struct cell *cell;
+	uint32_t index;		/* into cell->cfg->mpidr[] */
+	uint64_t entry;		/* where it enters the cell at EL1 */
+	uint64_t arg;		/* and its x0 there */
+	uint64_t on_start;	/* counter at the trapped CPU_ON; 0: boot */
 };
 
 extern struct hv_core hv_cores[HV_CORES_MAX];
@@ -73,6 +87,11 @@ __attribute__((noreturn)) void cell_start(struct cell *c, uint32_t core);
  * it sets up its own EL2 state and enters @c. False after saying why.
  */
 bool cell_start_remote(struct cell *c, uint32_t core);
+
+/* A free hv_core for a cell's core started by CPU_ON; NULL if none. */
+struct hv_core *hv_core_alloc(void);
+/* A core powered on by PSCI CPU_ON, on its own stack: enter its cell. */
+__attribute__((noreturn)) void hv_secondary_main(struct hv_core *k);
 
 /* The cell whose core trapped. */
 struct cell *cell_current(void);
@@ -101,16 +120,29 @@ __attribute__((noreturn)) void cell_fault(struct cell *c, const char *access,
 					  uint64_t ipa, uint64_t esr);
 
 /* Arch hooks. */
-__attribute__((noreturn)) void cell_arch_enter(struct cell *c);
+/* Enters @k's cell at k->entry with x0 = k->arg, EL1, MMU off. */
+__attribute__((noreturn)) void cell_arch_enter(struct hv_core *k);
 __attribute__((noreturn)) void cell_arch_park(void);
 __attribute__((noreturn)) void cell_arch_poweroff(void);
-void cell_arch_setup(void);	/* once per core, boot */
+void cell_arch_setup(void);	/* once per core, before its first entry */
 struct hv_core *cell_arch_core(void);	/* the calling core's */
 void cell_arch_core_set(struct hv_core *k);	/* boot core, boot */
 void cell_arch_quiesce(void);	/* the cell on this core has ended */
 uint64_t cell_arch_counter(void);	/* the generic timer's count */
-/* Boot: real PSCI CPU_ON of @mpidr into RumKV for @k; PSCI's result. */
+/* Real PSCI CPU_ON of @mpidr into RumKV for @k; PSCI's result. */
 int64_t cell_arch_cpu_on(uint64_t mpidr, struct hv_core *k);
+/* Real PSCI CPU_OFF of the calling core; parks it if that fails. */
+__attribute__((noreturn)) void cell_arch_cpu_off(void);
+/*
+ * @c has ended on the calling core: make its other cores trap (stage 2
+ * revoked, a physical SGI to wake them) so that they park.
+ */
+void cell_arch_stop_others(struct cell *c);
+/* Atomically adds 1 to a trap counter (two cores of a cell may trap). */
+static inline void cell_count_trap(struct cell *c, unsigned reason)
+{
+	__atomic_fetch_add(&c->traps[reason], 1, __ATOMIC_RELAXED);
+}
 
 /*
  * Boot: copies the machine's tree into RumKV's memory (cells' trees are

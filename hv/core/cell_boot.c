@@ -129,9 +129,11 @@ static bool gic_setup(const void *fdt)
  * Cells run at the same time on different cores, and the distributor
  * filter does read-modify-writes of registers that hold several INTIDs
  * (IGROUPR and IGRPMODR: 32 per register; ICFGR 16, IPRIORITYR 4; GICv3
- * spec 12.9). Without a lock (EL2's MMU is off, so no exclusives), two
- * cells must never share such a register: an SPI's block of 32 INTIDs
- * belongs to one cell at most, which covers every register width.
+ * spec 12.9). Two cells must never share such a register: an SPI's
+ * block of 32 INTIDs belongs to one cell at most, which covers every
+ * register width. The filter's lock (vgic_dist.c) serialises a cell's
+ * own cores, but rests on exclusives on Device memory, which only QEMU
+ * guarantees: keeping cells apart does not depend on it.
  */
 static bool cell_irqs(struct cell *c)
 {
@@ -280,10 +282,21 @@ void cell_announce(const struct cell *c)
 		   (unsigned long)cfg->mpidr[0]);
 }
 
-/* Marks @c running on hv_cores[@core] before that core enters it. */
+/*
+ * Marks @c's first core running on hv_cores[@core] before that core
+ * enters it: at its entry point with x0 = its device tree (the arm64
+ * boot protocol). Its other cores wait for the cell's PSCI CPU_ON.
+ */
 static void cell_bind(struct cell *c, uint32_t core)
 {
-	hv_cores[core].cell = c;
+	struct hv_core *k = &hv_cores[core];
+
+	k->cell = c;
+	k->index = 0;
+	k->entry = c->cfg->entry;
+	k->arg = c->dtb;
+	k->on_start = 0;
+	c->core[0] = k;
 	c->running = true;
 	c->core_on[0] = true;
 }
@@ -291,7 +304,7 @@ static void cell_bind(struct cell *c, uint32_t core)
 void cell_start(struct cell *c, uint32_t core)
 {
 	cell_bind(c, core);
-	cell_arch_enter(c);
+	cell_arch_enter(&hv_cores[core]);
 }
 
 /*

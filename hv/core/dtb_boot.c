@@ -131,7 +131,9 @@ static int dtb_set_psci(void *fdt)
  * A kernel walks the region from its start until it finds its core's
  * frame (Linux's gic_iterate_rdists), so a cell whose core is not the
  * first would fault on another core's frame: the cell's tree names only
- * its own frames. Its cores' frames are contiguous: one core per cell.
+ * its own frames, [gicr_lo, gicr_hi): a cell of several cores must own
+ * cores whose frames are contiguous (MPIDRs 0 and 1 are), or the guest's
+ * walk would meet an unmapped frame between them.
  */
 static int dtb_set_gicr(void *fdt, const struct cell *c)
 {

@@ -71,17 +71,6 @@ static void hv_cores_init(void)
 }
 
 __attribute__((noreturn)) void hv_main(uint64_t dtb, uint64_t bundle);
-__attribute__((noreturn)) void hv_secondary_main(struct hv_core *k);
-
-/*
- * A core powered on by cell_start_remote(), on its own stack with
- * TPIDR_EL2 = @k: the per-core EL2 registers, then its cell.
- */
-void hv_secondary_main(struct hv_core *k)
-{
-	cell_arch_setup();
-	cell_arch_enter(k->cell);
-}
 
 void hv_main(uint64_t dtb, uint64_t bundle)
 {

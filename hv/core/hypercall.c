@@ -45,7 +45,7 @@ static int64_t hc_pledge(struct cell *c, uint64_t keep)
 	uint32_t drop = c->devclasses & ~(uint32_t)keep;
 
 	if (keep & ~(uint64_t)c->devclasses) {
-		c->traps[NX_TRAP_PLEDGE_REFUSED]++;
+		cell_count_trap(c, NX_TRAP_PLEDGE_REFUSED);
 		log_str("rumkv: cell ");
 		log_dec(c->id);
 		log_str(" refused pledge loosening: holds ");
@@ -55,15 +55,20 @@ static int64_t hc_pledge(struct cell *c, uint64_t keep)
 		log_str("\n");
 		return -NX_EPERM;
 	}
+	/* Two cores of the cell may pledge at once: one table walk each. */
+	spin_lock(&c->lock);
 	for (uint32_t i = 0; i < c->cfg->ndevs; i++) {
 		const struct cell_dev *d = &c->cfg->devs[i];
 
 		if ((d->devclass & drop) &&
-		    !s2_unmap(c->s2_root, d->base, d->size))
+		    !s2_unmap(c->s2_root, d->base, d->size)) {
+			spin_unlock(&c->lock);
 			return -NX_EINVAL;	/* cannot happen: devices use pages */
+		}
 	}
 	c->devclasses &= (uint32_t)keep;
-	s2_flush_current();
+	s2_flush_current();	/* TLBI ...IS: the cell's other cores too */
+	spin_unlock(&c->lock);
 	return 0;
 }
 

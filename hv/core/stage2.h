@@ -21,6 +21,8 @@ bool s2_map(uint64_t *root, uint64_t base, uint64_t size, enum s2_kind kind);
  * pledge never meets one). The caller flushes the TLB.
  */
 bool s2_unmap(uint64_t *root, uint64_t base, uint64_t size);
+/* Empties @root and flushes the current VMID: the cell ends. */
+void s2_revoke(uint64_t *root);
 /* Drops every TLB entry of the current VMID, on all cores. */
 void s2_flush_current(void);
 

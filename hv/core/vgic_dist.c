@@ -16,11 +16,13 @@
  * Unowned INTIDs behave as unimplemented ones (RAZ/WI) and are not
  * counted: a guest's own init writes every SPI (Rumpk's gic.c does).
  *
- * No lock: a cell has one core and traps come only from it. Cells on
- * other cores trap at the same time, so the read-modify-writes below
- * must never share a register between cells: cell_irqs() (cell_boot.c)
- * gives each block of 32 INTIDs to one cell at most. A real lock would
- * need EL2's MMU on (exclusives are not guaranteed on Device memory).
+ * Two cores of one cell may write the same register at the same time
+ * (Linux sets up its SPIs from any core), so each read-modify-write
+ * below holds vgic_lock from the read to the write. Cells never share a
+ * register: cell_irqs() (cell_boot.c) gives each block of 32 INTIDs to
+ * one cell at most, so the lock is only ever contended within a cell;
+ * one lock for all keeps it simple. The lock uses exclusives on Device
+ * memory, which only QEMU guarantees (see hv/arch/aarch64/spinlock.c).
  */
 #include "cell.h"
 #include "vgic_dist.h"
@@ -35,6 +37,7 @@
 #define GICD_ID_REGS		0xffd0	/* PIDR4..CIDR3, PIDR2 at 0xffe8 */
 
 uint64_t vgic_dist_base;
+static struct spinlock vgic_lock;
 
 /*
  * The real register is always accessed whole, 32 bits (64 for
@@ -122,16 +125,20 @@ uint64_t vgic_dist_access(struct cell *c, uint32_t off, unsigned size,
 	 * race with the hardware. The others: read-modify-write.
 	 */
 	val = val << sh & mask;
+	spin_lock(&vgic_lock);
 	if (off < GICD_ISENABLER || off >= GICD_IPRIORITYR)
 		val |= gicd_read(off, unit) & ~mask;
 	/* IROUTER: Aff3.Aff2.Aff1.Aff0 as in MPIDR; IRM (bit 31) never
 	 * names one core, so 1-of-N routing is refused too. */
-	if (bits == 64 && cell_core_index(c, val) < 0)
+	if (bits == 64 && cell_core_index(c, val) < 0) {
+		spin_unlock(&vgic_lock);
 		goto refuse;
+	}
 	gicd_write(off, unit, val);
+	spin_unlock(&vgic_lock);
 	return 0;
 refuse:
 	if (write)
-		c->traps[NX_TRAP_GICD_REFUSED]++;
+		cell_count_trap(c, NX_TRAP_GICD_REFUSED);
 	return 0;
 }

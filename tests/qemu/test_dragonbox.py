@@ -195,3 +195,24 @@ def test_linux_reaching_into_rumpk_ram_ends_only_linux(dragonbox):
     rumpk.cmd("poweroff", prompt=False)
     rumpk.expect(r"rumkv: no cell left running, powering off", timeout=30)
     assert rumpk.wait_exit(timeout=30) == 0
+
+
+def test_rumpk_cannot_start_or_probe_the_linux_cells_core(dragonbox):
+    """PSCI CPU_ON is emulated per cell: cell 0 naming core 1, which is
+    cell 1's and running, gets INVALID_PARAMETERS (not ALREADY_ON, which
+    would tell it about a core it does not own), and Linux is untouched.
+    AFFINITY_INFO of it is refused the same way (psci.c)."""
+    rumpk, linux = dragonbox
+    boot_both(rumpk, linux)
+    out = rumpk.cmd("attack cpu-on 0x1", timeout=10)
+    assert re.search(r"cpu-on: PSCI CPU_ON\(mpidr 0x1\) = -2 "
+                     r"\(INVALID_PARAMETERS\): refused", out)
+    assert "hello-42" in linux.run("echo hello-$((6*7))")
+
+    linux.send("poweroff -f\r")
+    rumpk.expect(r"rumkv: cell 1 \(linux\) powered off", timeout=60)
+    rumpk.child.send("\r")
+    rumpk.expect(re.escape("nexus> "))
+    rumpk.cmd("poweroff", prompt=False)
+    rumpk.expect(r"rumkv: no cell left running, powering off", timeout=30)
+    assert rumpk.wait_exit(timeout=30) == 0

@@ -2,9 +2,11 @@
 
 build/boot/nexus-boot-linux.elf (mk/linux-cell.mk) carries configs/linux.dts,
 RumKV, Debian's Image and a busybox initramfs (scripts/linux-cell.sh).
-nexus-boot places them, RumKV builds the cell's device tree (memory, one
-core, the PL011, /chosen with the initrd and the manifest's bootargs) and
-enters the Image at EL1. See docs/hypervisor.md, "A Linux guest in a cell".
+nexus-boot places them, RumKV builds the cell's device tree (memory, its
+two cores, the PL011, /chosen with the initrd and the manifest's bootargs)
+and enters the Image at EL1 on core 0; Linux starts core 1 with PSCI
+CPU_ON, which RumKV emulates. See docs/hypervisor.md, "A Linux guest in a
+cell" and "Several cores in one cell".
 """
 import os
 import re
@@ -23,8 +25,8 @@ BOOT_TIMEOUT = 180
 
 def qemu_argv():
     return ["qemu-system-aarch64", "-M", "virt,gic-version=3,virtualization=on",
-            "-cpu", "cortex-a72", "-m", "1G", "-nographic", "-nic", "none",
-            "-kernel", IMAGE]
+            "-cpu", "cortex-a72", "-m", "1G", "-smp", "2", "-nographic",
+            "-nic", "none", "-kernel", IMAGE]
 
 
 def require_image():
@@ -50,24 +52,30 @@ def test_linux_boots_to_a_shell_in_a_cell_and_powers_off(linux):
     cmdline = linux.child.match.group(1)
     assert "rdinit=/init" in cmdline and "console=ttyAMA0" in cmdline
     # The initrd is found through /chosen, not through QEMU's -initrd.
+    # Core 1 comes up through the emulated CPU_ON: RumKV reports the
+    # cost, then Linux counts it in.
+    ticks = int(linux.expect(r"rumkv: cell 0 core 0x0*1 on in counter ticks "
+                             r"0x([0-9a-f]+)").group(1), 16)
+    assert ticks > 0
+    linux.expect(r"smp: Brought up 1 node, 2 CPUs")
     linux.expect(r"Trying to unpack rootfs image as initramfs")
     linux.expect(r"linux-cell: init running")
     boot_s = time.monotonic() - start
 
     cpus = int(linux.expect(r"linux-cell: processors (\d+)").group(1))
-    assert cpus == 1
+    assert cpus == 2
     mem_kb = int(linux.expect(r"linux-cell: MemTotal:\s+(\d+) kB").group(1))
     # 512 MiB of cell RAM less the kernel's image and reservations.
     assert 400 * 1024 <= mem_kb <= 512 * 1024
 
     linux.expect(r"/ # ", timeout=60)
-    linux.send("echo hello-$((6*7))\r")
-    linux.expect(r"hello-42", timeout=30)
+    linux.send("echo hello-$((6*7)) online-$(cat /sys/devices/system/cpu/online)\r")
+    linux.expect(r"hello-42 online-0-1", timeout=30)
     linux.expect(r"/ # ", timeout=30)
 
-    # busybox's poweroff -f calls reboot(2) at once: Linux makes the PSCI
-    # SYSTEM_OFF call, RumKV traps it, ends the cell and, with no cell
-    # left, turns the machine off.
+    # busybox's poweroff -f calls reboot(2) at once: Linux stops its other
+    # core, makes the PSCI SYSTEM_OFF call, RumKV traps it, ends the cell
+    # (both cores) and, with no cell left, turns the machine off.
     linux.send("poweroff -f\r")
     linux.expect(r"rumkv: cell 0 \(linux\) powered off", timeout=60)
     assert linux.wait_exit(timeout=60) == 0
@@ -75,13 +83,15 @@ def test_linux_boots_to_a_shell_in_a_cell_and_powers_off(linux):
 
 
 def test_cell_device_tree_is_the_cells(linux):
-    """What Linux reads from the tree RumKV wrote: its RAM, one core, the
-    console; no PCIe, no virtio (the manifest does not give them)."""
+    """What Linux reads from the tree RumKV wrote: its RAM, its two cores,
+    the console; no PCIe, no virtio (the manifest does not give them)."""
     linux.expect(r"linux-cell: init running")
     linux.expect(r"/ # ", timeout=60)
-    linux.send("cat /proc/iomem; ls /sys/bus/platform/devices; echo done-$((1+1))\r")
+    linux.send("cat /proc/iomem; ls /sys/bus/platform/devices; "
+               "ls /sys/devices/system/cpu; echo done-$((1+1))\r")
     linux.expect(r"done-2", timeout=30)
     out = linux.child.before
+    assert "cpu0" in out and "cpu1" in out and "cpu2" not in out
     assert re.search(r"40000000-5fffffff : System RAM", out)
     assert "9000000.pl011" in out
     assert "pcie" not in out and "virtio" not in out

@@ -3,8 +3,8 @@
  * with the MMU off: x0 = machine device tree (0: QEMU's copy at the base
  * of RAM), x1 = bundle pointer (0: none). Sets the boot core's stack,
  * clears .bss and installs the EL2 vectors, then hands over to hv_main()
- * in C. Other cores enter at hv_secondary_entry. Everything here is
- * boot-only.
+ * in C. Other cores enter at hv_secondary_entry, which is resident: a
+ * cell powers on its other cores (PSCI CPU_ON) long after boot.
  */
 	.section .text.boot, "ax"
 	.globl	_start
@@ -27,12 +27,18 @@ _start:
 	mov	x29, xzr
 	mov	x30, xzr
 	bl	hv_main
+not_el2:
+	/* Without EL2 there is nothing to partition: stop quietly. */
+	wfi
+	b	not_el2
 
 /*
- * A core that RumKV powered on with PSCI CPU_ON (cell_start_remote):
- * EL2, MMU off, x0 = its struct hv_core, whose first word is the top of
- * its own stack. TPIDR_EL2 keeps the pointer for the trap handlers.
+ * A core that RumKV powered on with PSCI CPU_ON (cell_start_remote at
+ * boot, or psci.c for a cell's other cores): EL2, MMU off, x0 = its
+ * struct hv_core, whose first word is the top of its own stack.
+ * TPIDR_EL2 keeps the pointer for the trap handlers.
  */
+	.section .text.secondary, "ax"
 	.globl	hv_secondary_entry
 hv_secondary_entry:
 	ldr	x9, [x0]
@@ -44,7 +50,3 @@ hv_secondary_entry:
 	mov	x29, xzr
 	mov	x30, xzr
 	bl	hv_secondary_main
-not_el2:
-	/* Without EL2 there is nothing to partition: stop quietly. */
-	wfi
-	b	not_el2

@@ -1,6 +1,7 @@
 /*
  * Stage-2 changes at run time: unmapping a device for a hard pledge,
- * and the TLB maintenance that makes the unmap take effect.
+ * revoking an ended cell's whole map, and the TLB maintenance that
+ * makes either take effect.
  */
 #include <stddef.h>
 
@@ -54,4 +55,16 @@ void s2_flush_current(void)
 {
 	__asm__ volatile("dsb ishst\n\ttlbi vmalls12e1is\n\tdsb ish\n\tisb"
 			 : : : "memory");
+}
+
+/*
+ * A cell has ended: every level-1 entry invalid (valid to invalid needs
+ * no break-before-make, Arm ARM D8.16.1), then its TLB entries dropped
+ * on all cores, so none of its cores can translate anything again.
+ */
+void s2_revoke(uint64_t *root)
+{
+	for (unsigned i = 0; i < S2_ENTRIES; i++)
+		root[i] = 0;
+	s2_flush_current();
 }

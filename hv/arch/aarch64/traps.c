@@ -38,28 +38,36 @@ void traps_arch_lower_sync(struct trap_frame *f)
 	uint64_t esr = sysreg_read(esr_el2);
 	uint32_t ec = ESR_EC(esr), iss = ESR_ISS(esr);
 
+	/*
+	 * Another core of this cell ended it (SYSTEM_OFF, a fault) and
+	 * revoked its stage 2: whatever this trap was, the cell is gone.
+	 */
+	if (!__atomic_load_n(&c->running, __ATOMIC_ACQUIRE)) {
+		cell_arch_quiesce();
+		cell_arch_park();
+	}
 	switch (ec) {
 	case EC_HVC64:		/* ELR_EL2 already points past the HVC */
-		c->traps[NX_TRAP_HVC]++;
+		cell_count_trap(c, NX_TRAP_HVC);
 		hc_handle(c, iss & 0xffff, f->x);
 		return;
 	case EC_SMC64:		/* a trapped SMC returns to itself: skip it */
-		c->traps[NX_TRAP_SMC]++;
+		cell_count_trap(c, NX_TRAP_SMC);
 		f->elr += 4;
 		psci_handle(c, f->x);
 		return;
 	case EC_DABT_LOW:
 	case EC_IABT_LOW:
-		c->traps[ec == EC_DABT_LOW ? NX_TRAP_DABT : NX_TRAP_IABT]++;
+		cell_count_trap(c, ec == EC_DABT_LOW ? NX_TRAP_DABT : NX_TRAP_IABT);
 		/* The GIC distributor is trapped on purpose: emulate it. */
 		if (ec == EC_DABT_LOW && mmio_emulate(c, f, esr, fault_ipa()))
 			return;
 		cell_fault(c, fault_access(ec, iss), fault_ipa(), esr);
 	case EC_SYSREG:
-		c->traps[NX_TRAP_SYSREG]++;
+		cell_count_trap(c, NX_TRAP_SYSREG);
 		break;
 	default:
-		c->traps[NX_TRAP_OTHER]++;
+		cell_count_trap(c, NX_TRAP_OTHER);
 		break;
 	}
 	cell_terminate(c, "terminated: unexpected trap");

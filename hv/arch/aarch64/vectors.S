@@ -88,13 +88,13 @@ trap_return:
 	add	sp, sp, #FRAME_SIZE
 	eret
 
-	.section .text.boot, "ax"
 /*
- * The world switch into a cell: x0 = entry, x1 = the cell's device tree,
+ * The world switch into a cell: x0 = entry, x1 = its x0 (the device tree,
+ * or a PSCI CPU_ON context id),
  * x2 = the top of this core's EL2 stack. The EL2 registers of the cell
  * are already set (cell_arch_enter). The stack restarts at its top, so
  * every later trap starts from there. The cell gets no register of ours
- * but x0. Boot-only while cells are not restarted.
+ * but x0. Resident: a cell's other cores enter it after boot.
  */
 	.globl	cell_arch_eret
 cell_arch_eret:
