@@ -16,3 +16,13 @@ def machine(request):
     m.boot()
     yield m
     m.close()
+
+
+@pytest.fixture
+def cell():
+    """Rumpk booted to its prompt as cell 0 under RumKV (its built-in
+    configuration: QEMU starts RumKV directly)."""
+    m = Machine.qemu(hv=RUMKV, timeout=60)
+    m.boot()
+    yield m
+    m.close()

@@ -117,3 +117,11 @@ def parse_info(text):
     if m:
         info["uptime_ms"] = int(m.group(1)) * 1000 + int(m.group(2))
     return info
+
+
+def hv_info(m):
+    """RumKV's `hv-info` in a cell: the text, and the trap counts by name."""
+    out = m.cmd("hv-info")
+    traps = dict((k, int(v)) for k, v in
+                 re.findall(r"([a-z-]+) (\d+)", out.split("traps:")[1]))
+    return out, traps

@@ -8,27 +8,15 @@ import re
 
 import pytest
 
-from nexus import RUMKV, Machine, parse_info
+from nexus import hv_info, parse_info
 
 # QEMU's first virtio-mmio slot, where -device virtio-net-device lands.
 VIRTIO_SLOT = 0x0a003e00
 TERMINATED = "rumkv: cell 0 (rumpk) terminated: stage-2 fault"
 
 
-@pytest.fixture
-def cell():
-    """Rumpk booted to its prompt inside cell 0."""
-    m = Machine.qemu(hv=RUMKV)
-    m.boot()
-    yield m
-    m.close()
 
 
-def hv_info(m):
-    out = m.cmd("hv-info")
-    traps = dict((k, int(v)) for k, v in
-                 re.findall(r"([a-z-]+) (\d+)", out.split("traps:")[1]))
-    return out, traps
 
 
 def test_rumpk_boots_in_cell_0_at_el1_with_512_mib(cell):

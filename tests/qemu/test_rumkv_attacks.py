@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from nexus import RUMKV, Machine
+from nexus import Machine, hv_info
 
 BOOT_TIMEOUT = 30
 FUZZ_CALLS = 100000
@@ -37,19 +37,8 @@ EXTRA_READS = {
 }
 
 
-@pytest.fixture
-def cell():
-    m = Machine.qemu(hv=RUMKV, timeout=BOOT_TIMEOUT)
-    m.boot()
-    yield m
-    m.close()
 
 
-def hv_info(m):
-    out = m.cmd("hv-info")
-    traps = dict((k, int(v)) for k, v in
-                 re.findall(r"([a-z-]+) (\d+)", out.split("traps:")[1]))
-    return out, traps
 
 
 def attack_is_stopped(m, access, addr):
