@@ -6,8 +6,6 @@ docs/hypervisor.md.
 """
 import re
 
-import pytest
-
 from nexus import hv_info, parse_info
 
 # QEMU's first virtio-mmio slot, where -device virtio-net-device lands.
