@@ -72,7 +72,8 @@ int chan_register(struct chan_registry *reg, const char *name, struct ion_ring *
 	return 0;
 }
 
-int chan_lookup(const struct chan_registry *reg, const char *name, struct ion_ring **ring)
+/* The slot holding @name: its index, or a negative NX_E value. */
+static int chan_slot(const struct chan_registry *reg, const char *name)
 {
 	int err = chan_name_check(name);
 	int slot;
@@ -80,22 +81,25 @@ int chan_lookup(const struct chan_registry *reg, const char *name, struct ion_ri
 	if (err < 0)
 		return err;
 	slot = chan_find(reg, name);
+	return slot < 0 ? -NX_ENOENT : slot;
+}
+
+int chan_lookup(const struct chan_registry *reg, const char *name, struct ion_ring **ring)
+{
+	int slot = chan_slot(reg, name);
+
 	if (slot < 0)
-		return -NX_ENOENT;
+		return slot;
 	*ring = reg->entry[slot].ring;
 	return 0;
 }
 
 int chan_unregister(struct chan_registry *reg, const char *name)
 {
-	int err = chan_name_check(name);
-	int slot;
+	int slot = chan_slot(reg, name);
 
-	if (err < 0)
-		return err;
-	slot = chan_find(reg, name);
 	if (slot < 0)
-		return -NX_ENOENT;
+		return slot;
 	memset(&reg->entry[slot], 0, sizeof(reg->entry[slot]));
 	return 0;
 }

@@ -9,7 +9,7 @@
  * mprotect()ed, and kprintf/panic stubs. The stubs are weak, so a test
  * binary that links the real kprintf.c or panic.c gets those instead.
  *
- * Tests reach the fake_* names through extern declarations of their own.
+ * Tests reach the fake_* names through fake_hal.h.
  */
 #include <stdarg.h>
 #include <stdbool.h>
@@ -22,6 +22,7 @@
 #include "core/kprintf.h"
 #include "core/panic.h"
 #include "core/timerq.h"
+#include "fake_hal.h"
 #include "mm/page_alloc.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -43,11 +44,11 @@
 
 uint64_t fake_now;
 uint64_t fake_freq;
-uint64_t fake_armed;		/* TIMERQ_NEVER while disarmed */
+uint64_t fake_armed;
 unsigned fake_arms, fake_disarms, fake_idles, fake_guards;
 bool fake_masked;
 void (*fake_idle_hook)(void);
-char fake_log[4096];		/* everything kprintf'd since fake_reset() */
+char fake_log[4096];
 
 static void *pool;
 

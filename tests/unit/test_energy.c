@@ -18,10 +18,7 @@
 #include "core/fiber.h"
 #include "core/sched.h"
 
-/* tests/unit/fake_hal.c */
-extern uint64_t fake_now, fake_freq, fake_armed;
-extern char fake_log[];
-void fake_reset(void);
+#include "fake_hal.h"
 
 static struct fiber local;	/* bookkeeping only: never runs */
 

@@ -18,12 +18,7 @@
 #include "core/sched.h"
 #include "mm/page_alloc.h"
 
-/* tests/unit/fake_hal.c */
-extern uint64_t fake_now, fake_armed;
-extern unsigned fake_arms, fake_idles;
-extern bool fake_masked;
-extern void (*fake_idle_hook)(void);
-void fake_reset(void);
+#include "fake_hal.h"
 
 static struct event ev;
 static size_t free_pages;

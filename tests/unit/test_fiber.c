@@ -21,11 +21,7 @@
 #include "core/sched.h"
 #include "mm/page_alloc.h"
 
-/* tests/unit/fake_hal.c */
-extern uint64_t fake_now, fake_armed;
-extern unsigned fake_guards;
-extern bool fake_masked;
-void fake_reset(void);
+#include "fake_hal.h"
 
 static size_t free_pages;
 static char trace[64];

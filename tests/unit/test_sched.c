@@ -16,9 +16,7 @@
 #include "core/fiber.h"
 #include "core/sched.h"
 
-/* tests/unit/fake_hal.c */
-extern uint64_t fake_now, fake_armed;
-void fake_reset(void);
+#include "fake_hal.h"
 
 #define FREQ	1000000		/* one tick per microsecond */
 #define SLICE	100		/* each simulated run, in ticks */

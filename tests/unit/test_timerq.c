@@ -11,10 +11,7 @@
 
 #include "core/timerq.h"
 
-/* tests/unit/fake_hal.c */
-extern uint64_t fake_now, fake_armed;
-extern unsigned fake_arms, fake_disarms;
-void fake_reset(void);
+#include "fake_hal.h"
 
 static int fired[16], nfired;
 
