@@ -11,6 +11,7 @@
 #define NX_E2BIG	7	/* argument too large */
 #define NX_EAGAIN	11	/* would block; try again */
 #define NX_ENOMEM	12	/* out of memory or over quota */
+#define NX_EACCES	13	/* unveiled, but not with the permission asked for */
 #define NX_EFAULT	14	/* bad address */
 #define NX_EBUSY	16	/* resource in use */
 #define NX_EEXIST	17	/* object already exists */
