@@ -11,6 +11,7 @@
 # variables can be used in prerequisites here.
 
 LINUX_IMAGE        := $(B)/linux-peer/Image
+LINUX_PEER_INITRD  := $(B)/linux-peer/initrd.gz
 LINUX_CELL_INITRD  := $(B)/linux-cell/initrd.gz
 LINUX_BUNDLE       := $(BOOT_OUT)/linux.bundle
 LINUX_BOOT_ELF     := $(BOOT_OUT)/nexus-boot-linux.elf
@@ -31,8 +32,9 @@ QEMU_TEST_DEPS += $(LINUX_BOOT_ELF)
 linux-cell: $(LINUX_BOOT_ELF)
 
 # Debian's kernel and busybox, fetched by the Linux peer's script (which
-# skips the downloads once done); never rebuilt from here once present.
-$(LINUX_IMAGE):
+# skips the downloads once done), and the peer's initramfs; never rebuilt
+# from here once present.
+$(LINUX_IMAGE) $(LINUX_PEER_INITRD):
 	scripts/linux-peer.sh
 
 $(LINUX_CELL_INITRD): scripts/linux-cell.sh | $(LINUX_IMAGE)
@@ -69,11 +71,14 @@ $(LINUX_BOOT_ELF): $(BOOT_OUT)/obj/start.o $(BOOT_OUT)/obj/main.o \
 LINUX_PEER_BUNDLE   := $(BOOT_OUT)/linux-peer.bundle
 LINUX_PEER_BOOT_ELF := $(BOOT_OUT)/nexus-boot-linux-peer.elf
 
-$(LINUX_PEER_BUNDLE): $(MKBUNDLE) $(BOOT_OUT)/linux-peer.dtb $(HV_ELF) $(LINUX_IMAGE)
+# The initramfs is a prerequisite so that a change to the benchmark
+# programs reaches the cell run, not only the bare one.
+$(LINUX_PEER_BUNDLE): $(MKBUNDLE) $(BOOT_OUT)/linux-peer.dtb $(HV_ELF) $(LINUX_IMAGE) \
+		      $(LINUX_PEER_INITRD)
 	@echo '  BUNDLE  $@'
 	$(Q)$(MKBUNDLE) -o $@ -m $(BOOT_OUT)/linux-peer.dtb --hv $(HV_ELF) \
 		linux=$(LINUX_IMAGE)@$(LINUX_IMAGE_ADDR) \
-		initrd=$(B)/linux-peer/initrd.gz@$(LINUX_INITRD_ADDR) >/dev/null
+		initrd=$(LINUX_PEER_INITRD)@$(LINUX_INITRD_ADDR) >/dev/null
 
 $(BOOT_OUT)/obj/payload-linux-peer.o: boot/payload.S $(LINUX_PEER_BUNDLE)
 	@mkdir -p $(@D)

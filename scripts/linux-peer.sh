@@ -129,7 +129,7 @@ cat >"$root/init" <<'EOF'
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 echo PEER-BEGIN
-for b in getpid switch switch_proc "pipe_rtt 1" "pipe_rtt 24" timer_latency spawn; do
+for b in getpid switch switch_proc "pipe_rtt 1" "pipe_rtt 24" timer_latency spawn spawn_exit; do
 	/bin/peer $b || echo "PEER-ERROR $b: exit status $?"
 done
 echo PEER-END

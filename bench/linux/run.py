@@ -30,7 +30,7 @@ TOP = Path(__file__).resolve().parents[2]
 OUT = TOP / "build" / "linux-peer"
 QEMU = "qemu-system-aarch64"
 EXPECTED = ["boot", "getpid", "switch", "switch_proc", "pipe_rtt_1",
-            "pipe_rtt_24", "timer_latency", "spawn"]
+            "pipe_rtt_24", "timer_latency", "spawn", "spawn_exit"]
 NOTES = {
     "getpid": "syscall(SYS_getpid)",
     "switch": "sched_yield, 2 threads, 1 CPU",
@@ -39,6 +39,7 @@ NOTES = {
     "pipe_rtt_24": "round trip, 24 bytes, 2 pipes",
     "timer_latency": "clock_nanosleep deadline -> running (median)",
     "spawn": "fork + exec /bin/true + wait",
+    "spawn_exit": "posix_spawn /bin/true + wait",
 }
 
 
