@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fetches third-party sources into build/third_party/ with apt-get source.
+# Fetches third-party sources into build/third_party/ with apt-get source
+# (or apt-get download, for code Debian ships in a binary package).
 # Nothing fetched here is ever committed. Idempotent: a finished fetch
 # leaves a stamp file and is not repeated.
 #
@@ -17,6 +18,10 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 tp="$top/build/third_party"
 mkdir -p "$tp"
+# make -j may start several copies at once (one per stamp); they take
+# turns, and each finds what the others have already fetched.
+exec 9>"$tp/.lock"
+flock 9
 
 # apt-get source downloads into the current directory.
 fetch_source() {	# fetch_source PKG DIR: the PKG source tarballs into DIR
