@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
-# Fetches third-party sources into build/third_party/ with apt-get source.
+# Fetches third-party sources into build/third_party/ with apt-get source
+# (or apt-get download, for code Debian ships in a binary package).
 # Nothing fetched here is ever committed. Idempotent: a finished fetch
 # leaves a stamp file and is not repeated.
 #
-#   libfdt   from Debian's device-tree-compiler source package; if that
-#            source is not served, from the copy of upstream libfdt that
-#            Debian's arm-trusted-firmware source package carries.
+#   libfdt     from Debian's device-tree-compiler source package; if that
+#              source is not served, from the copy of upstream libfdt that
+#              Debian's arm-trusted-firmware source package carries.
+#   blake3     the official C implementation, shipped inside Debian's
+#              librust-blake3-dev binary package (no deb-src needed).
+#   libsodium  Debian's libsodium source package, unpacked with Debian's
+#              patches applied (they carry the security fixes).
+#
+# With an argument, only that one is fetched: scripts/third_party.sh blake3
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 tp="$top/build/third_party"
 mkdir -p "$tp"
+# make -j may start several copies at once (one per stamp); they take
+# turns, and each finds what the others have already fetched.
+exec 9>"$tp/.lock"
+flock 9
 
 # apt-get source downloads into the current directory.
 fetch_source() {	# fetch_source PKG DIR: the PKG source tarballs into DIR
@@ -44,4 +55,68 @@ libfdt() {
 	echo "third_party: libfdt from $from"
 }
 
-libfdt
+blake3() {
+	local dst="$tp/blake3" tmp="$tp/.blake3-deb" deb c
+	[ -e "$dst/.stamp" ] && return 0
+	rm -rf "$tmp" && mkdir -p "$tmp"
+	if ! (cd "$tmp" && apt-get download -qq librust-blake3-dev >/dev/null 2>&1); then
+		echo "third_party: cannot fetch blake3: 'apt-get download librust-blake3-dev' failed (run apt-get update?)" >&2
+		exit 1
+	fi
+	deb=$(ls "$tmp"/librust-blake3-dev_*.deb)
+	dpkg-deb -x "$deb" "$tmp/root"
+	c=$(ls -d "$tmp"/root/usr/share/cargo/registry/blake3-*/c | head -n 1)
+	rm -rf "$dst" && mkdir -p "$dst"
+	# Only the portable implementation: the kernel is built without
+	# SIMD registers, and one code path everywhere keeps hashes
+	# comparable between the kernel, the tests and the host tool.
+	for f in blake3.h blake3_impl.h blake3.c blake3_dispatch.c \
+		 blake3_portable.c README.md; do
+		[ -e "$c/$f" ] && cp "$c/$f" "$dst/"
+	done
+	cp "$c/../LICENSE" "$dst/" 2>/dev/null || true
+	[ -e "$dst/blake3.h" ] && [ -e "$dst/blake3_portable.c" ] || {
+		echo "third_party: blake3 C sources not found in $deb" >&2
+		exit 1
+	}
+	echo "librust-blake3-dev $(basename "$deb")" >"$dst/.stamp"
+	rm -rf "$tmp"
+	echo "third_party: blake3 from $(basename "$deb")"
+}
+
+libsodium() {
+	local dst="$tp/libsodium" tmp="$tp/.libsodium-src" dsc
+	[ -e "$dst/.stamp" ] && return 0
+	if ! fetch_source libsodium "$tmp"; then
+		echo "third_party: cannot fetch libsodium: 'apt-get source libsodium' failed (is a deb-src entry configured? run scripts/deps.sh)" >&2
+		exit 1
+	fi
+	dsc=$(ls "$tmp"/libsodium_*.dsc)
+	rm -rf "$dst"
+	# dpkg-source applies debian/patches; --no-check because no Debian
+	# keyring need be installed (apt already checked the index).
+	# It also leaves a copy of the tarballs beside its output, so unpack
+	# inside the scratch directory and move the tree out.
+	dpkg-source -q --no-check -x "$dsc" "$tmp/src" >/dev/null
+	mv "$tmp/src" "$dst"
+	[ -e "$dst/src/libsodium/crypto_sign/ed25519/ref10/sign.c" ] || {
+		echo "third_party: ed25519 sources not found in $dsc" >&2
+		exit 1
+	}
+	echo "libsodium $(basename "$dsc")" >"$dst/.stamp"
+	rm -rf "$tmp"
+	echo "third_party: libsodium from $(basename "$dsc")"
+}
+
+if [ $# -eq 0 ]; then
+	libfdt
+	blake3
+	libsodium
+else
+	for what in "$@"; do
+		case "$what" in
+		libfdt|blake3|libsodium) "$what" ;;
+		*) echo "third_party: unknown source '$what'" >&2; exit 1 ;;
+		esac
+	done
+fi
