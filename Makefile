@@ -35,22 +35,24 @@ TOUT    := $(B)/tests
 # ---- sources ------------------------------------------------------------
 LIB_SRCS    := lib/fmt.c lib/parse.c
 CORE_SRCS   := kernel/core/main.c kernel/core/kprintf.c kernel/core/panic.c \
-               kernel/core/console.c kernel/core/lined.c kernel/core/irq.c \
+               kernel/core/console.c lib/lined.c kernel/core/irq.c \
                kernel/core/clock.c kernel/core/platform.c \
                kernel/core/monitor.c kernel/core/demo.c kernel/core/kbench.c \
                kernel/core/hardpledge.c kernel/core/attack.c kernel/core/gicpoke.c \
                kernel/core/fiber.c kernel/core/sched.c kernel/core/event.c \
                kernel/core/timerq.c kernel/core/energy.c \
-               kernel/ion/ring.c kernel/ion/mpsc.c kernel/ion/channel.c \
+               lib/ion/ring.c kernel/ion/mpsc.c kernel/ion/channel.c \
                kernel/ion/link.c \
                kernel/mm/page_alloc.c
 LIBFDT_SRCS := $(addprefix $(TP)/libfdt/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c \
                fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c)
 LIBFDT      := $(TP)/libfdt/.stamp
 
-KERNEL_SRCS := lib/string.c $(LIB_SRCS) $(CORE_SRCS) kernel/core/ksyms.c \
+SYS_SRCS    := $(addprefix kernel/sys/,app.c chan.c info.c svc_console.c svc_fs.c \
+               svc_sys.c syscall.c syscall_abi.c user.c)
+KERNEL_SRCS := lib/string.c $(LIB_SRCS) $(CORE_SRCS) $(SYS_SRCS) kernel/core/ksyms.c \
                $(addprefix kernel/arch/aarch64/,start.S vectors.S main.c \
-               hal.c uart.c gic.c mmu.c psci.c trap.c esr.c switch.S \
+               hal.c uart.c gic.c mmu.c space.c psci.c trap.c esr.c switch.S \
                fiber_arch.c)
 HOSTED_SRCS := $(LIB_SRCS) $(CORE_SRCS) $(LIBFDT_SRCS) \
                $(addprefix kernel/arch/hosted/,hal.c main.c switch.S fiber_arch.c)
@@ -61,7 +63,7 @@ test_fmt_SRCS        := lib/fmt.c
 test_parse_SRCS      := lib/parse.c
 test_page_alloc_SRCS := kernel/mm/page_alloc.c lib/fmt.c kernel/core/kprintf.c \
                         tests/unit/stub_kprintf.c
-test_lined_SRCS      := kernel/core/lined.c
+test_lined_SRCS      := lib/lined.c
 test_irq_SRCS        := kernel/core/irq.c
 test_platform_SRCS   := kernel/core/platform.c lib/fmt.c kernel/core/kprintf.c \
                         tests/unit/stub_kprintf.c \
@@ -79,6 +81,7 @@ QEMU_TEST_DEPS :=
 # ---- derived --------------------------------------------------------------
 KOBJS   := $(patsubst %,$(KOUT)/obj/%.o,$(sort $(KERNEL_SRCS)) $(LIBFDT_SRCS))
 KERNEL  := $(KOUT)/rumpk.elf
+KERNEL_DEBUG := $(KOUT)/rumpk-debug.elf
 LDFLAGS := -nostdlib -z max-page-size=4096 -T kernel/arch/aarch64/kernel.ld
 HOSTED  := $(HOUT)/rumpk
 UNIT_BINS  := $(patsubst %,$(TOUT)/test_%,$(UNIT_TESTS))
@@ -87,7 +90,7 @@ BENCH_BINS := $(patsubst %,$(B)/bench/bench_%,$(HOST_BENCHES))
 DTBS       := $(B)/virt.dtb $(B)/virt-el2.dtb
 # Test and benchmark programs are built in one step, without dependency
 # files: any header change rebuilds them.
-HEADERS    := $(wildcard include/nexus/*.h lib/*.h lib/include/*.h kernel/*/*.h \
+HEADERS    := $(wildcard include/nexus/*.h lib/*.h lib/*/*.h lib/include/*.h kernel/*/*.h \
                          kernel/arch/*/*.h tests/unit/*.h)
 
 QEMU       := qemu-system-aarch64
@@ -107,7 +110,7 @@ $(LIBFDT):
 	@bash scripts/third_party.sh
 $(LIBFDT_SRCS): $(LIBFDT)
 
-kernel: $(KERNEL)
+kernel: $(KERNEL) $(KERNEL_DEBUG)
 hosted: $(HOSTED)
 
 $(KOUT)/obj/%.c.o: %.c | $(LIBFDT)
@@ -120,31 +123,51 @@ $(KOUT)/obj/%.S.o: %.S
 	@echo '  AS      $<'
 	$(Q)$(KCC) $(KCFLAGS) -MMD -c $< -o $@
 
-# Two links: the first gives the addresses, the second adds the symbol
-# table after everything else. The check proves that nothing moved.
-$(KOUT)/rumpk.pass1.elf: $(KOBJS) $(KOUT)/ksyms0.o kernel/arch/aarch64/kernel.ld
-	@echo '  LD      $@'
-	$(Q)ld.lld $(LDFLAGS) $(KOBJS) $(KOUT)/ksyms0.o -o $@
+# Two kernel images from the same objects: rumpk.elf, and rumpk-debug.elf
+# whose sys service also offers the kernel monitor and the audit tamper
+# command. Only svc_sys.c is compiled twice.
+KOBJS_COMMON := $(filter-out %/svc_sys.c.o,$(KOBJS)) $(KOUT)/initrd.o
+
+$(KOUT)/obj/svc_sys-debug.o: kernel/sys/svc_sys.c | $(LIBFDT)
+	@mkdir -p $(@D)
+	@echo '  CC      $< (debug)'
+	$(Q)$(KCC) $(KCFLAGS) -DNX_DEBUG -MMD -c $< -o $@
+
+# The initial image rides in the kernel's read-only data.
+$(KOUT)/initrd.o: kernel/arch/aarch64/initrd.S $(INITRD)
+	@mkdir -p $(@D)
+	$(Q)$(KCC) $(KCFLAGS) -DINITRD_PATH='"$(INITRD)"' -c $< -o $@
 
 $(KOUT)/ksyms0.S:
 	@mkdir -p $(@D)
 	$(Q)$(PY) scripts/mksyms.py /dev/null $@
 
-$(KOUT)/ksyms.S: $(KOUT)/rumpk.pass1.elf scripts/mksyms.py
-	@echo '  KSYMS   $@'
-	$(Q)llvm-nm -n $< > $(KOUT)/pass1.nm
-	$(Q)$(PY) scripts/mksyms.py $(KOUT)/pass1.nm $@
-
 $(KOUT)/%.o: $(KOUT)/%.S
 	$(Q)$(KCC) $(KCFLAGS) -c $< -o $@
 
-$(KERNEL): $(KOBJS) $(KOUT)/ksyms.o
-	@echo '  LD      $@'
-	$(Q)ld.lld $(LDFLAGS) $(KOBJS) $(KOUT)/ksyms.o -o $@
-	@llvm-nm -n $@ | grep -v -e ksym -e __kernel_end > $(KOUT)/final.nm.check
-	@grep -v -e ksym -e __kernel_end $(KOUT)/pass1.nm | cmp -s - $(KOUT)/final.nm.check || \
+# Two links: the first gives the addresses, the second adds the symbol
+# table after everything else. The check proves that nothing moved.
+# $(1): image name, $(2): its own objects.
+define kernel_image
+$(KOUT)/$(1).pass1.elf: $(KOBJS_COMMON) $(2) $(KOUT)/ksyms0.o kernel/arch/aarch64/kernel.ld
+	@echo '  LD      $$@'
+	$(Q)ld.lld $(LDFLAGS) $(KOBJS_COMMON) $(2) $(KOUT)/ksyms0.o -o $$@
+
+$(KOUT)/$(1).ksyms.S: $(KOUT)/$(1).pass1.elf scripts/mksyms.py
+	@echo '  KSYMS   $$@'
+	$(Q)llvm-nm -n $$< > $(KOUT)/$(1).pass1.nm
+	$(Q)$(PY) scripts/mksyms.py $(KOUT)/$(1).pass1.nm $$@
+
+$(KOUT)/$(1).elf: $(KOBJS_COMMON) $(2) $(KOUT)/$(1).ksyms.o
+	@echo '  LD      $$@'
+	$(Q)ld.lld $(LDFLAGS) $(KOBJS_COMMON) $(2) $(KOUT)/$(1).ksyms.o -o $$@
+	@llvm-nm -n $$@ | grep -v -e ksym -e __kernel_end > $(KOUT)/$(1).final.nm
+	@grep -v -e ksym -e __kernel_end $(KOUT)/$(1).pass1.nm | cmp -s - $(KOUT)/$(1).final.nm || \
 		{ echo "kernel: adding the symbol table moved other symbols" >&2; exit 1; }
-	@llvm-size $@
+	@llvm-size $$@
+endef
+$(eval $(call kernel_image,rumpk,$(KOUT)/obj/kernel/sys/svc_sys.c.o))
+$(eval $(call kernel_image,rumpk-debug,$(KOUT)/obj/svc_sys-debug.o))
 
 $(HOUT)/obj/%.o: % | $(LIBFDT)
 	@mkdir -p $(@D)
@@ -187,8 +210,8 @@ unit: $(UNIT_BINS)
 tsan: $(TSAN_BINS)
 	@set -e; for t in $(TSAN_BINS); do echo "== $$t"; $$t; done
 
-qemu-test: $(KERNEL) $(HOSTED) $(QEMU_TEST_DEPS)
-	NEXUS_KERNEL=$(KERNEL) NEXUS_HOSTED=$(HOSTED) $(PY) -m pytest -v tests/qemu
+qemu-test: $(KERNEL) $(KERNEL_DEBUG) $(HOSTED) $(QEMU_TEST_DEPS)
+	NEXUS_KERNEL=$(KERNEL_DEBUG) NEXUS_KERNEL_RELEASE=$(KERNEL) NEXUS_HOSTED=$(HOSTED) $(PY) -m pytest -v tests/qemu
 
 check: all unit tsan qemu-test
 

@@ -17,6 +17,7 @@
 #define NX_EEXIST	17	/* object already exists */
 #define NX_EINVAL	22	/* invalid argument */
 #define NX_ENOSPC	28	/* no space left */
+#define NX_EROFS	30	/* read-only file system */
 #define NX_ERANGE	34	/* value out of range */
 #define NX_ENOSYS	38	/* no such call */
 #define NX_ETIMEDOUT	110	/* deadline passed */

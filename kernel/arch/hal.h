@@ -10,6 +10,7 @@
 #define HAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Console output is synchronous; input arrives via console_rx_push(). */
@@ -68,6 +69,40 @@ bool hal_el2_implemented(void);
  */
 bool hal_map_raw(uint64_t addr);
 int64_t hal_psci_call(uint64_t fn, uint64_t a1, uint64_t a2, uint64_t a3);
+
+/*
+ * App address spaces (arch/aarch64/space.c): per-app permission views of
+ * the one identity map, tagged with an ASID so that switching costs no
+ * TLB flush. App memory must first be declared with hal_user_memory()
+ * (2 MiB-aligned regions the kernel then never uses for itself).
+ * hal_space_map() gives EL0 the rights @perms to @pages pages from @va,
+ * or with @perms 0 takes them back. hal_space_access_ok() says whether
+ * EL0 in @s may read (or write) all of [@va, @va + @len). Hosted builds
+ * have no EL0: create returns NULL.
+ */
+#define HAL_USER_R	1u
+#define HAL_USER_W	2u
+#define HAL_USER_X	4u
+struct hal_space;
+int hal_user_memory(uint64_t base, size_t bytes);
+struct hal_space *hal_space_create(void);
+void hal_space_destroy(struct hal_space *s);
+int hal_space_map(struct hal_space *s, uint64_t va, size_t pages, unsigned perms);
+bool hal_space_access_ok(const struct hal_space *s, uint64_t va, size_t len,
+			 bool write);
+/*
+ * Make @s (NULL: the kernel's tables) the current view; returns the one
+ * before. Pages EL0 may only read are read-only for EL1 too in an app's
+ * view, so the kernel writes them (the SysTable) from its own.
+ */
+struct hal_space *hal_space_switch(struct hal_space *s);
+/*
+ * Leave the kernel for EL0 at @entry with stack @sp and x0 = @arg0,
+ * x1 = @arg1, interrupts on, in the current view. Exceptions from EL0
+ * come back on the calling fiber's kernel stack, to user_trap().
+ */
+__attribute__((noreturn)) void hal_user_enter(uint64_t entry, uint64_t sp,
+					      uint64_t arg0, uint64_t arg1);
 
 __attribute__((noreturn)) void hal_poweroff(void);
 __attribute__((noreturn)) void hal_reset(void);

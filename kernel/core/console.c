@@ -46,6 +46,18 @@ char console_getc(void)
 	}
 }
 
+void console_unget(char c)
+{
+	uint64_t irq = hal_irq_save();
+
+	if (rx.head - rx.tail < RX_SIZE) {
+		rx.tail--;
+		rx.buf[rx.tail % RX_SIZE] = c;
+		event_signal(&rx.ready);
+	}
+	hal_irq_restore(irq);
+}
+
 uint64_t console_rx_dropped(void)
 {
 	return rx.dropped;

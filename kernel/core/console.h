@@ -13,6 +13,8 @@
 void console_rx_push(char c);
 /* Next input byte; the calling fiber waits until one arrives. */
 char console_getc(void);
+/* Give back the byte console_getc() returned last: the next reader gets it. */
+void console_unget(char c);
 /* Bytes lost because nobody read them in time. */
 uint64_t console_rx_dropped(void);
 

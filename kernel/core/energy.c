@@ -47,6 +47,14 @@ static uint64_t period(enum sched_spectrum s, uint64_t now)
 	return w ? now / w : 0;
 }
 
+/* An app's package may set a smaller budget than its spectrum's. */
+static int64_t fiber_budget(const struct fiber *f)
+{
+	int64_t b = budget[f->spectrum];
+
+	return f->budget > 0 && f->budget < b ? f->budget : b;
+}
+
 static bool metered(const struct fiber *f)
 {
 	return !(f->flags & FIBER_UNMETERED) && budget[f->spectrum] > 0;
@@ -54,7 +62,7 @@ static bool metered(const struct fiber *f)
 
 int64_t energy_balance(const struct fiber *f, uint64_t now)
 {
-	int64_t b = budget[f->spectrum], e = f->energy;
+	int64_t b = fiber_budget(f), e = f->energy;
 	uint64_t p = period(f->spectrum, now), n;
 
 	if (!metered(f))
@@ -79,7 +87,7 @@ static void refresh(struct fiber *f, uint64_t now)
 
 void energy_reset(struct fiber *f, uint64_t now)
 {
-	f->energy = budget[f->spectrum];
+	f->energy = fiber_budget(f);
 	f->energy_period = period(f->spectrum, now);
 }
 
@@ -88,6 +96,8 @@ void energy_rebase(struct fiber *f, enum sched_spectrum to, uint64_t now)
 	refresh(f, now);
 	if (f->energy > budget[to])
 		f->energy = budget[to];
+	if (f->budget > 0 && f->energy > f->budget)
+		f->energy = f->budget;
 	f->energy_period = period(to, now);
 }
 

@@ -157,6 +157,8 @@ void fiber_exit_masked(int code, uint64_t irq)
 	if (self->spectrum == SCHED_VOID)
 		panic("fiber_exit: the idle fiber cannot exit");
 	self->exit_code = code;
+	if (self->on_exit)
+		self->on_exit(self, code);
 	self->state = FIBER_EXITED;
 	event_signal(&self->exited);
 	sched_switch(irq);

@@ -27,6 +27,7 @@
 #define FIBER_DETACHED		0x1u	/* freed at exit; cannot be joined */
 #define FIBER_UNMETERED		0x2u	/* never runs dry: boot, idle, ... */
 #define FIBER_STATIC		0x4u	/* not from the page allocator */
+#define FIBER_PREEMPTIBLE	0x8u	/* an app: preempted when its energy runs out */
 
 /* The exit code of a fiber that was killed. */
 #define FIBER_EXIT_KILLED	(-NX_EPERM)
@@ -78,11 +79,19 @@ struct fiber {
 	uint64_t cpu_ticks;		/* total time run */
 	uint64_t switches;		/* times switched in */
 	int64_t energy;			/* balance as of energy_period */
+	int64_t budget;			/* per window; 0: the spectrum's */
 	uint64_t energy_period;		/* window number of the last refill */
 	unsigned strikes;
+	struct hal_space *space;	/* EL0 view; NULL: kernel tables */
+	struct app *app;		/* the app this fiber runs, if any */
+	/* Called as the fiber exits, on its own stack, interrupts masked. */
+	void (*on_exit)(struct fiber *f, int code);
 };
 
 /* What the shell's ps shows; a copy, taken with interrupts masked. */
+struct app;
+struct hal_space;
+
 struct fiber_info {
 	uint32_t id;
 	char name[FIBER_NAME_MAX];

@@ -18,5 +18,11 @@ struct boot_info {
 
 __attribute__((noreturn)) void kernel_main(const struct boot_info *bi);
 const struct boot_info *kernel_boot_info(void);
+/*
+ * What the boot fiber runs for ever: init and the console router where
+ * apps exist (sys/svc_sys.c), the kernel monitor where they do not
+ * (the hosted build).
+ */
+__attribute__((noreturn)) void kernel_first_program(void);
 
 #endif

@@ -2,7 +2,6 @@
 #include "arch/hal.h"
 #include "core/kernel.h"
 #include "core/kprintf.h"
-#include "core/monitor.h"
 #include "core/panic.h"
 #include "core/sched.h"
 #include "mm/page_alloc.h"
@@ -24,8 +23,8 @@ void kernel_main(const struct boot_info *bi)
 		      (unsigned long)bi->pool_base, (unsigned long)bi->pool_end);
 	kprintf("memory: %zu KiB free in %zu pages\n",
 		page_count_free() * PAGE_SIZE / 1024, page_count_total());
-	/* From here on this context is the boot fiber, and it runs the monitor. */
+	/* From here on this context is the boot fiber. */
 	sched_init();
 	hal_irq_restore(0);	/* unmask: handlers only signal, never switch */
-	monitor_run();
+	kernel_first_program();
 }

@@ -16,7 +16,7 @@
 #include "core/kbench.h"
 #include "core/kernel.h"
 #include "core/kprintf.h"
-#include "core/lined.h"
+#include "lined.h"
 #include "core/monitor.h"
 #include "core/platform.h"
 #include "core/timerq.h"

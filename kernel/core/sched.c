@@ -41,6 +41,8 @@ static const char *const spectrum_names[SCHED_NSPECTRA] = {
 static struct {
 	struct sched_rq rq;
 	struct fiber *idle;	/* alone in Void, never in the run queue */
+	struct timerq_entry budget;	/* the running app's budget deadline */
+	bool preempt;		/* it passed: preempt at the next return to EL0 */
 } cpu;
 
 void sched_rq_init(struct sched_rq *rq, uint64_t freq)
@@ -172,6 +174,42 @@ void sched_timer_fire(struct timerq_entry *t, uint64_t now)
 		sched_wake(f, SCHED_WAKE_TIMEOUT);
 }
 
+static void budget_fire(struct timerq_entry *t, uint64_t now)
+{
+	(void)t;
+	(void)now;
+	cpu.preempt = true;
+}
+
+/*
+ * Apps are the only fibers that can be preempted, and only when their
+ * energy runs out: the one timer this arms is the moment the balance
+ * reaches zero, so an app that blocks in time costs no interrupt.
+ */
+static void arm_budget(struct fiber *next, uint64_t now)
+{
+	int64_t balance;
+
+	cpu.preempt = false;
+	if (!(next->flags & FIBER_PREEMPTIBLE)) {
+		if (cpu.budget.queued)
+			timerq_cancel(&cpu.budget);
+		return;
+	}
+	balance = energy_balance(next, now);
+	cpu.budget.fire = budget_fire;
+	if (balance <= 0)
+		cpu.preempt = true;
+	else
+		timerq_add(&cpu.budget, now + (uint64_t)balance * hal_time_freq() /
+			   (1000000000u / NX_ENERGY_UNIT_NS));
+}
+
+bool sched_preempt_due(void)
+{
+	return cpu.preempt;
+}
+
 void sched_switch(uint64_t irq)
 {
 	struct fiber *self = fiber_self(), *next;
@@ -196,6 +234,7 @@ void sched_switch(uint64_t irq)
 		self->state = FIBER_READY;
 	next->state = FIBER_RUNNING;
 	next->switched_in = now;
+	arm_budget(next, now);
 	if (next != self) {
 		next->switches++;
 		fiber_switch(self, next, irq);

@@ -85,6 +85,8 @@ void sched_admit(struct fiber *f);
  * ready, BLOCKED, EXITED). Returns when the caller runs again.
  */
 void sched_switch(uint64_t irq);
+/* The running app spent its budget: preempt it before it returns to EL0. */
+bool sched_preempt_due(void);
 void sched_timer_fire(struct timerq_entry *t, uint64_t now);
 
 #endif

@@ -74,16 +74,36 @@ static size_t find_run(size_t n)
 	return pool.npages;
 }
 
-void *page_alloc_n(size_t n)
+/*
+ * Highest run of @n free pages whose address is a multiple of @align
+ * bytes. Searching from the top keeps large aligned runs (app memory
+ * cells) away from the small allocations that grow from the bottom.
+ */
+static size_t find_aligned_run(size_t n, uintptr_t align)
 {
-	size_t first;
+	uintptr_t lo = pool.base + (pool.reserved << PAGE_SHIFT);
+	uintptr_t end = pool.base + (pool.npages << PAGE_SHIFT);
+	uintptr_t a;
+
+	if ((n << PAGE_SHIFT) > end - lo)
+		return pool.npages;
+	for (a = (end - (n << PAGE_SHIFT)) & ~(align - 1); a >= lo; a -= align) {
+		size_t first = (a - pool.base) >> PAGE_SHIFT, i;
+
+		for (i = first; i < first + n && !bit_get(i); i++)
+			;
+		if (i == first + n)
+			return first;
+		if (a < align)
+			break;
+	}
+	return pool.npages;
+}
+
+static void *take_run(size_t first, size_t n)
+{
 	void *p;
 
-	if (n == 0 || n > pool.nfree)
-		return NULL;
-	first = find_run(n);
-	if (first == pool.npages)
-		return NULL;
 	for (size_t i = first; i < first + n; i++)
 		bit_set(i, true);
 	pool.nfree -= n;
@@ -92,6 +112,28 @@ void *page_alloc_n(size_t n)
 	p = (void *)(pool.base + (first << PAGE_SHIFT));
 	memset(p, 0, n * PAGE_SIZE);
 	return p;
+}
+
+void *page_alloc_aligned(size_t n, size_t align)
+{
+	size_t first;
+
+	if (n == 0 || n > pool.nfree || align < PAGE_SIZE || (align & (align - 1)))
+		return NULL;
+	first = find_aligned_run(n, align);
+	return first == pool.npages ? NULL : take_run(first, n);
+}
+
+void *page_alloc_n(size_t n)
+{
+	size_t first;
+
+	if (n == 0 || n > pool.nfree)
+		return NULL;
+	first = find_run(n);
+	if (first == pool.npages)
+		return NULL;
+	return take_run(first, n);
 }
 
 void *page_alloc(void)

@@ -18,6 +18,8 @@ int page_pool_init(uintptr_t base, uintptr_t end);
 void *page_alloc(void);
 /* @n physically contiguous zeroed pages, or NULL. */
 void *page_alloc_n(size_t n);
+/* @n contiguous zeroed pages starting at a multiple of @align bytes. */
+void *page_alloc_aligned(size_t n, size_t align);
 
 /*
  * Return pages. Freeing a page that is not allocated (double free), not

@@ -15,6 +15,8 @@ int memcmp(const void *a, const void *b, size_t n);
 void *memchr(const void *s, int c, size_t n);
 size_t strlen(const char *s);
 size_t strnlen(const char *s, size_t max);
+/* BSD: copies at most @size - 1 bytes, always terminates; returns strlen(src). */
+size_t strlcpy(char *dst, const char *src, size_t size);
 int strcmp(const char *a, const char *b);
 int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);

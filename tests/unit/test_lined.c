@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "core/lined.h"
+#include "lined.h"
 
 static char echoed[4096];
 static size_t echoed_len;

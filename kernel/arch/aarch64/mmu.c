@@ -21,50 +21,28 @@
 #include "mmu.h"
 #include "sysreg.h"
 
-#define PTE_VALID	(1ull << 0)
-#define PTE_TABLE	(1ull << 1)	/* level 1-2: next table; level 3: page */
-#define PTE_ATTR_DEV	(0ull << 2)	/* MAIR index 0 */
-#define PTE_ATTR_MEM	(1ull << 2)	/* MAIR index 1 */
-#define PTE_RO		(1ull << 7)	/* AP[2] */
-#define PTE_SH_INNER	(3ull << 8)
-#define PTE_AF		(1ull << 10)
-#define PTE_PXN		(1ull << 53)
-#define PTE_UXN		(1ull << 54)
-#define PTE_ADDR	0x0000fffffffff000ull
-
 #define MAIR_VALUE	(0x04ull | 0xffull << 8)  /* Device-nGnRE, Normal WB */
-
-#define MEM_RW		(PTE_ATTR_MEM | PTE_SH_INNER | PTE_AF | PTE_PXN | PTE_UXN)
-#define MEM_RO		(MEM_RW | PTE_RO)
-#define MEM_RX		(PTE_ATTR_MEM | PTE_SH_INNER | PTE_AF | PTE_RO | PTE_UXN)
-#define DEVICE		(PTE_ATTR_DEV | PTE_AF | PTE_PXN | PTE_UXN)
-
-#define L1_SHIFT	30
-#define L2_SHIFT	21
-#define BLOCK_2M	(1ull << L2_SHIFT)
-#define GIB		(1ull << L1_SHIFT)
-#define MAX_GIB		4		/* addresses below 4 GiB only */
 #define KERNEL_L3	2		/* kernel image up to 4 MiB */
 
-static uint64_t l1[512] __attribute__((aligned(4096)));
-static uint64_t l2[MAX_GIB][512] __attribute__((aligned(4096)));
+uint64_t mmu_l1[512] __attribute__((aligned(4096)));
+uint64_t mmu_l2[MAX_GIB][512] __attribute__((aligned(4096)));
 static uint64_t l3_kernel[KERNEL_L3][512] __attribute__((aligned(4096)));
 
 extern char __text_start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __kernel_end[], __ksyms_start[], __ksyms_end[];
 extern char __boot_stack_guard[], __overflow_stack_guard[];
 
-static uint64_t *l2_entry(uint64_t va)
+uint64_t *mmu_l2_entry(uint64_t va)
 {
 	if (va >= MAX_GIB * GIB)
 		return NULL;
-	return &l2[va >> L1_SHIFT][(va >> L2_SHIFT) & 511];
+	return &mmu_l2[va >> L1_SHIFT][(va >> L2_SHIFT) & 511];
 }
 
 static void map_device(uint64_t base, uint64_t size)
 {
 	for (uint64_t a = base & ~(BLOCK_2M - 1); a < base + size; a += BLOCK_2M) {
-		uint64_t *e = l2_entry(a);
+		uint64_t *e = mmu_l2_entry(a);
 
 		if (!e) {
 			kprintf("mmu: device at 0x%lx is above 4 GiB, not mapped\n",
@@ -105,7 +83,7 @@ static void map_kernel(void)
 
 			l3[i] = attr ? a | attr | PTE_TABLE | PTE_VALID : 0;
 		}
-		*l2_entry(blk) = (uint64_t)l3 | PTE_TABLE | PTE_VALID;
+		*mmu_l2_entry(blk) = (uint64_t)l3 | PTE_TABLE | PTE_VALID;
 	}
 }
 
@@ -116,7 +94,7 @@ static void map_memory(uint64_t base, uint64_t size)
 		size = MAX_GIB * GIB - base;
 	}
 	for (uint64_t a = base; a < base + size; a += BLOCK_2M)
-		*l2_entry(a) = a | MEM_RW | PTE_VALID;
+		*mmu_l2_entry(a) = a | MEM_RW | PTE_VALID;
 }
 
 void mmu_init(const struct platform *p)
@@ -124,7 +102,7 @@ void mmu_init(const struct platform *p)
 	uint64_t pa_range = sysreg_read(id_aa64mmfr0_el1) & 0xf;
 
 	for (unsigned i = 0; i < MAX_GIB; i++)
-		l1[i] = (uint64_t)l2[i] | PTE_TABLE | PTE_VALID;
+		mmu_l1[i] = (uint64_t)mmu_l2[i] | PTE_TABLE | PTE_VALID;
 	map_memory(p->mem_base, p->mem_size);
 	map_kernel();
 	map_device(p->uart_base, 0x1000);
@@ -137,7 +115,7 @@ void mmu_init(const struct platform *p)
 	/* T0SZ=25, walks inner/outer WB inner-shareable, 4K, no TTBR1. */
 	sysreg_write(tcr_el1, 25 | 1ull << 8 | 1ull << 10 | 3ull << 12 |
 		     1ull << 23 | pa_range << 32);
-	sysreg_write(ttbr0_el1, (uint64_t)l1);
+	sysreg_write(ttbr0_el1, (uint64_t)mmu_l1);
 	dsb_ish();
 	__asm__ volatile("tlbi vmalle1" : : : "memory");
 	dsb_ish();
@@ -157,6 +135,27 @@ static void tlb_flush_page(uint64_t va)
 }
 
 /*
+ * Replace the kernel's level-2 entry for @va, and every app view's copy
+ * of it (space.c), break-before-make: all copies are invalidated and the
+ * TLBs of every ASID flushed before any sees the new entry. Interrupts
+ * are masked by the callers, and nothing touches the 2 MiB meanwhile.
+ */
+void mmu_l2_update(uint64_t va, uint64_t entry)
+{
+	uint64_t *e = mmu_l2_entry(va);
+
+	*e = 0;
+	space_l2_changed(va, 0);
+	dsb_ish();
+	__asm__ volatile("tlbi vmalle1is" : : : "memory");
+	dsb_ish();
+	*e = entry;
+	space_l2_changed(va, entry);
+	dsb_ish();
+	isb();
+}
+
+/*
  * The level-3 entry for @va, splitting its 2 MiB block into pages first.
  * Break-before-make: the block entry is invalidated and flushed before
  * the table replaces it. Nothing in the block may be touched meanwhile,
@@ -164,7 +163,7 @@ static void tlb_flush_page(uint64_t va)
  */
 static uint64_t *l3_entry(uint64_t va)
 {
-	uint64_t *e = l2_entry(va);
+	uint64_t *e = mmu_l2_entry(va);
 	uint64_t *l3;
 
 	if (!e || !(*e & PTE_VALID))
@@ -177,14 +176,7 @@ static uint64_t *l3_entry(uint64_t va)
 			panic("mmu: no page for a level-3 table");
 		for (unsigned i = 0; i < 512; i++)
 			l3[i] = (block + ((uint64_t)i << PAGE_SHIFT)) | attr | PTE_TABLE;
-		dsb_ish();
-		*e = 0;
-		tlb_flush_page(va);
-		__asm__ volatile("tlbi vmalle1is" : : : "memory");
-		dsb_ish();
-		*e = (uint64_t)l3 | PTE_TABLE | PTE_VALID;
-		dsb_ish();
-		isb();
+		mmu_l2_update(va, (uint64_t)l3 | PTE_TABLE | PTE_VALID);
 	}
 	l3 = (uint64_t *)(*e & PTE_ADDR);
 	return &l3[(va >> PAGE_SHIFT) & 511];
@@ -221,17 +213,14 @@ void hal_unguard_page(void *page)
  */
 bool hal_map_raw(uint64_t addr)
 {
-	uint64_t *e = l2_entry(addr);
+	uint64_t *e = mmu_l2_entry(addr);
 	uint64_t irq;
 
 	if (!e)
 		return false;
 	irq = hal_irq_save();
-	if (!(*e & PTE_VALID)) {
-		*e = (addr & ~(BLOCK_2M - 1)) | DEVICE | PTE_VALID;
-		dsb_ish();
-		isb();
-	}
+	if (!(*e & PTE_VALID))
+		mmu_l2_update(addr, (addr & ~(BLOCK_2M - 1)) | DEVICE | PTE_VALID);
 	hal_irq_restore(irq);
 	return true;
 }

@@ -1,12 +1,14 @@
 /*
- * C side of the exception vectors. Until apps run at EL0, every
- * synchronous exception is a kernel bug: print what and where, the
- * registers and a symbolic backtrace, then halt.
+ * C side of the exception vectors. A synchronous exception at EL1 is a
+ * kernel bug: print what and where, the registers and a symbolic
+ * backtrace, then halt. From EL0 it is a system call or the app's own
+ * fault, which the portable kernel handles (sys/user.h).
  */
 #include "arch/hal.h"
 #include "core/kprintf.h"
 #include "core/ksyms.h"
 #include "gic.h"
+#include "sys/user.h"
 #include "sysreg.h"
 #include "trap.h"
 
@@ -61,6 +63,41 @@ void trap_irq(struct trap_frame *f)
 {
 	(void)f;
 	gic_handle_irq();
+}
+
+#define EC_SVC64	0x15
+
+void trap_el0_sync(struct trap_frame *f)
+{
+	uint32_t ec = (uint32_t)(f->esr >> 26) & 0x3f;
+
+	if (ec == EC_SVC64)
+		f->x[0] = (uint64_t)syscall_entry(f->x[8], f->x);
+	else
+		user_fault(esr_class_name(ec), f->esr, f->far, f->elr);
+	user_return();
+}
+
+void trap_el0_irq(struct trap_frame *f)
+{
+	(void)f;
+	gic_handle_irq();
+	user_return();
+}
+
+void hal_user_enter_frame(struct trap_frame *f) __attribute__((noreturn));
+
+void hal_user_enter(uint64_t entry, uint64_t sp, uint64_t arg0, uint64_t arg1)
+{
+	struct trap_frame f = {
+		.x = { arg0, arg1 },
+		.sp = sp,
+		.elr = entry,
+		.spsr = 0,	/* EL0t, AArch64, interrupts unmasked */
+	};
+
+	hal_irq_save();
+	hal_user_enter_frame(&f);
 }
 
 void trap_stack_overflow(struct trap_frame *f)

@@ -84,8 +84,8 @@ vectors:
 	entry	el1_irq
 	unexpected 6
 	unexpected 7
-	unexpected 8		/* EL0, AArch64 */
-	unexpected 9
+	entry	el0_sync	/* EL0, AArch64 */
+	entry	el0_irq
 	unexpected 10
 	unexpected 11
 	unexpected 12		/* EL0, AArch32 */
@@ -111,6 +111,36 @@ el1_irq:
 	mov	x0, sp
 	bl	trap_irq
 	restore_frame
+
+/*
+ * From EL0, sp is the fiber's kernel stack as it was at the eret, so the
+ * frame lands on the app's own kernel stack; the sp slot holds SP_EL0.
+ */
+el0_sync:
+	save_frame
+	mrs	x0, sp_el0
+	str	x0, [sp, #16 * 15 + 8]
+	mov	x0, sp
+	bl	trap_el0_sync
+	b	el0_return
+
+el0_irq:
+	save_frame
+	mrs	x0, sp_el0
+	str	x0, [sp, #16 * 15 + 8]
+	mov	x0, sp
+	bl	trap_el0_irq
+
+el0_return:
+	ldr	x0, [sp, #16 * 15 + 8]
+	msr	sp_el0, x0
+	restore_frame
+
+/* void hal_user_enter_frame(struct trap_frame *f): f is on this stack. */
+	.globl	hal_user_enter_frame
+hal_user_enter_frame:
+	mov	sp, x0
+	b	el0_return
 
 el1_stack_overflow:
 	mov	x0, sp

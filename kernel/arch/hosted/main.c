@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/irq.h"
 #include "core/kernel.h"
+#include "core/monitor.h"
 #include "hosted.h"
 
 #define POOL_SIZE (16u << 20)
@@ -52,4 +53,10 @@ int main(void)
 	irq_register(HAL_IRQ_TIMER, "timer", clock_timer_irq);
 	irq_register(HOSTED_IRQ_CONSOLE, "console", hosted_console_irq);
 	kernel_main(&bi);
+}
+
+/* No EL0 in a Linux process: the kernel monitor is the first program. */
+void kernel_first_program(void)
+{
+	monitor_run();
 }

@@ -1,6 +1,6 @@
 #include <string.h>
 
-#include "core/lined.h"
+#include "lined.h"
 
 #define CTRL(c)	((c) & 0x1f)
 

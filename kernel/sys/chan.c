@@ -1,0 +1,258 @@
+/*
+ * Channel objects. The rings of a channel between two apps live in a
+ * shared pool, one 2 MiB block of app memory set aside at boot, so that
+ * neither app's exit can pull memory from under the other: the page goes
+ * back to the pool only when both ends are gone.
+ */
+#include <string.h>
+
+#include <nexus/errno.h>
+
+#include "arch/hal.h"
+#include "core/sched.h"
+#include "mm/page_alloc.h"
+#include "sys/app.h"
+#include "sys/chan.h"
+
+#define POOL_PAGES	512
+
+static struct channel chans[CHAN_OBJ_MAX];
+static struct {
+	uint8_t *base;
+	uint64_t used[POOL_PAGES / 64];
+} pool;
+
+static size_t ring_bytes(void)
+{
+	return ion_ring_bytes(NX_CHAN_RING_SLOTS, sizeof(struct nx_msg));
+}
+
+static struct channel *chan_alloc(const char *name)
+{
+	for (unsigned i = 0; i < CHAN_OBJ_MAX; i++) {
+		struct channel *c = &chans[i];
+
+		if (!c->used) {
+			uint32_t gen = c->gen;
+
+			memset(c, 0, sizeof(*c));
+			c->used = true;
+			c->gen = gen;
+			strlcpy(c->name, name, NX_NAME_MAX);
+			return c;
+		}
+	}
+	return NULL;
+}
+
+/* Both rings in one page: 2 x (256 + 16 x 64) bytes. */
+static int format_rings(struct channel *c, void *mem)
+{
+	size_t n = ring_bytes();
+
+	_Static_assert(2 * (256 + NX_CHAN_RING_SLOTS * 64) <= PAGE_SIZE, "rings fit a page");
+	if (ion_ring_init(&c->ring[0], mem, n, NX_CHAN_RING_SLOTS, sizeof(struct nx_msg)) ||
+	    ion_ring_init(&c->ring[1], (uint8_t *)mem + n, n, NX_CHAN_RING_SLOTS,
+			  sizeof(struct nx_msg)))
+		return -NX_EINVAL;
+	c->mem = mem;
+	c->pages = 1;
+	return 0;
+}
+
+struct channel *chan_service_create(struct app *a, const char *name,
+				    chan_serve_fn *serve, void *mem, unsigned pages)
+{
+	struct channel *c = chan_alloc(name);
+
+	if (!c)
+		return NULL;
+	if (pages < 1 || format_rings(c, mem)) {
+		c->used = false;
+		return NULL;
+	}
+	c->end[0] = a;
+	c->serve = serve;
+	return c;
+}
+
+static void *pool_page(void)
+{
+	if (!pool.base) {
+		pool.base = page_alloc_aligned(POOL_PAGES, POOL_PAGES * PAGE_SIZE);
+		if (!pool.base || hal_user_memory((uint64_t)pool.base,
+						  POOL_PAGES * PAGE_SIZE))
+			return pool.base = NULL;
+	}
+	for (unsigned i = 0; i < POOL_PAGES; i++) {
+		if (!(pool.used[i / 64] >> (i % 64) & 1)) {
+			pool.used[i / 64] |= 1ull << (i % 64);
+			memset(pool.base + (size_t)i * PAGE_SIZE, 0, PAGE_SIZE);
+			return pool.base + (size_t)i * PAGE_SIZE;
+		}
+	}
+	return NULL;
+}
+
+static void pool_free(void *page)
+{
+	size_t i = (size_t)((uint8_t *)page - pool.base) / PAGE_SIZE;
+
+	pool.used[i / 64] &= ~(1ull << (i % 64));
+}
+
+static struct channel *chan_by_name(const char *name)
+{
+	for (unsigned i = 0; i < CHAN_OBJ_MAX; i++)
+		if (chans[i].used && !chans[i].serve && !chans[i].closed &&
+		    !strncmp(chans[i].name, name, NX_NAME_MAX))
+			return &chans[i];
+	return NULL;
+}
+
+int chan_named_create(struct app *owner, const char *name, struct channel **out)
+{
+	struct channel *c;
+	void *mem;
+
+	if (chan_by_name(name))
+		return -NX_EEXIST;
+	c = chan_alloc(name);
+	if (!c)
+		return -NX_ENOSPC;
+	mem = pool_page();
+	if (!mem || format_rings(c, mem)) {
+		c->used = false;
+		return -NX_ENOMEM;
+	}
+	if (app_map_shared(owner, mem, 1)) {
+		pool_free(mem);
+		c->used = false;
+		return -NX_ENOMEM;
+	}
+	c->end[0] = owner;
+	*out = c;
+	return 0;
+}
+
+int chan_named_connect(struct app *a, const char *name, struct channel **out)
+{
+	struct channel *c = chan_by_name(name);
+
+	if (!c)
+		return -NX_ENOENT;
+	if (c->end[1])
+		return -NX_EBUSY;
+	if (c->end[0] == a)
+		return -NX_EINVAL;
+	if (app_map_shared(a, c->mem, c->pages))
+		return -NX_ENOMEM;
+	c->end[1] = a;
+	*out = c;
+	return 0;
+}
+
+static void chan_free(struct channel *c)
+{
+	if (!c->serve && c->mem)
+		pool_free(c->mem);
+	c->used = false;
+	c->gen++;
+}
+
+void chan_release_app(struct app *a)
+{
+	for (unsigned i = 0; i < CHAN_OBJ_MAX; i++) {
+		struct channel *c = &chans[i];
+		int end;
+
+		if (!c->used || (end = chan_end_of(c, a)) < 0)
+			continue;
+		c->end[end] = NULL;
+		c->closed = true;
+		if (c->serve || !c->end[1 - end])
+			chan_free(c);
+		else
+			event_signal(&c->readable[1 - end]);
+	}
+}
+
+uint64_t chan_object(const struct channel *c)
+{
+	return (uint64_t)c->gen << 32 | (uint64_t)(c - chans);
+}
+
+struct channel *chan_from_object(uint64_t object)
+{
+	uint32_t i = (uint32_t)object;
+
+	if (i >= CHAN_OBJ_MAX || !chans[i].used || chans[i].gen != object >> 32)
+		return NULL;
+	return &chans[i];
+}
+
+int chan_end_of(const struct channel *c, const struct app *a)
+{
+	if (c->end[0] == a)
+		return 0;
+	if (c->end[1] == a && !c->serve)
+		return 1;
+	return -1;
+}
+
+void chan_describe(const struct channel *c, int end, int slot,
+		   struct nx_chan_desc *d)
+{
+	d->tx = (uint64_t)c->ring[end].hdr;
+	d->rx = (uint64_t)c->ring[1 - end].hdr;
+	d->slot = slot;
+	d->elem_size = sizeof(struct nx_msg);
+}
+
+int chan_notify(struct channel *c, int end)
+{
+	if (c->serve) {
+		c->serve(c);
+		return 0;
+	}
+	if (!c->end[1 - end])
+		return -NX_EIO;		/* nobody at the other end */
+	event_signal(&c->readable[1 - end]);
+	return 0;
+}
+
+/* The rx ring of @end has something, by the kernel's own view of it. */
+static bool rx_ready(struct channel *c, int end)
+{
+	return ion_count(&c->ring[1 - end]) != 0;
+}
+
+int chan_wait(struct channel *c, int end, uint64_t deadline)
+{
+	for (;;) {
+		int err;
+
+		if (rx_ready(c, end))
+			return 0;
+		if (c->closed && !c->serve)
+			return -NX_EIO;
+		err = event_wait(&c->readable[end], deadline ? deadline : EVENT_FOREVER);
+		if (err)
+			return err;
+	}
+}
+
+bool chan_next_request(struct channel *c, struct nx_msg *m)
+{
+	return ion_pop(&c->ring[0], m, NULL) == 0;
+}
+
+void chan_reply(struct channel *c, const struct nx_msg *req, int64_t status)
+{
+	struct nx_msg r = *req;
+
+	r.status = status;
+	/* A full reply ring is the client's own doing: the reply is lost. */
+	if (ion_push(&c->ring[1], &r, NULL) == 0)
+		event_signal(&c->readable[0]);
+}
