@@ -61,9 +61,9 @@ $(BOOT_OUT)/%.dtb: configs/%.dts
 	@echo '  DTC     $<'
 	$(Q)dtc -q -I dts -O dtb -o $@ $<
 
-$(BOOT_BUNDLE): $(MKBUNDLE) $(BOOT_OUT)/micro.dtb $(KOUT)/rumpk.elf
+$(BOOT_BUNDLE): $(MKBUNDLE) $(BOOT_OUT)/micro.dtb $(KOUT)/rumpk-debug.elf
 	@echo '  BUNDLE  $@'
-	$(Q)$(MKBUNDLE) -o $@ -m $(BOOT_OUT)/micro.dtb rumpk=$(KOUT)/rumpk.elf >/dev/null
+	$(Q)$(MKBUNDLE) -o $@ -m $(BOOT_OUT)/micro.dtb rumpk=$(KOUT)/rumpk-debug.elf >/dev/null
 
 $(BOOT_OUT)/obj/%.o: boot/%.c
 	@mkdir -p $(@D)
@@ -92,10 +92,10 @@ CORE_BOOT_ELF := $(BOOT_OUT)/nexus-boot-core.elf
 ALL_EXTRA      += $(CORE_BOOT_ELF)
 QEMU_TEST_DEPS += $(CORE_BOOT_ELF)
 
-$(CORE_BUNDLE): $(MKBUNDLE) $(BOOT_OUT)/core.dtb $(KOUT)/rumpk.elf $(B)/hv/rumkv.elf
+$(CORE_BUNDLE): $(MKBUNDLE) $(BOOT_OUT)/core.dtb $(KOUT)/rumpk-debug.elf $(B)/hv/rumkv.elf
 	@echo '  BUNDLE  $@'
 	$(Q)$(MKBUNDLE) -o $@ -m $(BOOT_OUT)/core.dtb --hv $(B)/hv/rumkv.elf \
-		rumpk=$(KOUT)/rumpk.elf >/dev/null
+		rumpk=$(KOUT)/rumpk-debug.elf >/dev/null
 
 $(BOOT_OUT)/obj/payload-core.o: boot/payload.S $(CORE_BUNDLE)
 	@mkdir -p $(@D)

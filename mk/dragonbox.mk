@@ -33,10 +33,10 @@ $(DBX_INITRD): scripts/linux-cell.sh | $(B)/linux-peer/Image
 	scripts/linux-cell.sh --virtio-console
 
 $(DBX_BUNDLE): $(B)/tools/mkbundle $(B)/boot/dragonbox.dtb $(B)/hv/rumkv.elf \
-	       $(B)/aarch64/rumpk.elf $(B)/linux-peer/Image $(DBX_INITRD)
+	       $(B)/aarch64/rumpk-debug.elf $(B)/linux-peer/Image $(DBX_INITRD)
 	@echo '  BUNDLE  $@'
 	$(Q)$(B)/tools/mkbundle -o $@ -m $(B)/boot/dragonbox.dtb \
-		--hv $(B)/hv/rumkv.elf rumpk=$(B)/aarch64/rumpk.elf \
+		--hv $(B)/hv/rumkv.elf rumpk=$(B)/aarch64/rumpk-debug.elf \
 		linux=$(B)/linux-peer/Image@$(DBX_IMAGE_ADDR) \
 		initrd=$(DBX_INITRD)@$(DBX_INITRD_ADDR) >/dev/null
 

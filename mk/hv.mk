@@ -27,7 +27,7 @@ HV_CFLAGS := $(filter-out -Ikernel,$(KCFLAGS)) -Ihv -mstrict-align -Os \
 	     -ffunction-sections -fdata-sections
 HV_QEMU  := $(QEMU) -M virt,gic-version=3,virtualization=on -cpu cortex-a72 \
 	    -m 1G -nographic -nic none -kernel $(HV_ELF) \
-	    -device loader,file=$(KOUT)/rumpk.elf
+	    -device loader,file=$(KOUT)/rumpk-debug.elf
 
 ALL_EXTRA      += $(HV_ELF)
 QEMU_TEST_DEPS += $(HV_ELF)

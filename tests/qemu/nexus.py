@@ -11,10 +11,13 @@ import sys
 import pexpect
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-KERNEL = os.environ.get("NEXUS_KERNEL", os.path.join(ROOT, "build/aarch64/rumpk.elf"))
+KERNEL = os.environ.get("NEXUS_KERNEL", os.path.join(ROOT, "build/aarch64/rumpk-debug.elf"))
 RUMKV = os.environ.get("NEXUS_RUMKV", os.path.join(ROOT, "build/hv/rumkv.elf"))
 HOSTED = os.environ.get("NEXUS_HOSTED", os.path.join(ROOT, "build/hosted/rumpk"))
-PROMPT = "nexus> "
+PROMPT = "nexus> "		# the kernel monitor (debug images)
+SHELL = "nexus$ "		# the EL0 shell
+KERNEL_RELEASE = os.environ.get("NEXUS_KERNEL_RELEASE",
+                                os.path.join(ROOT, "build/aarch64/rumpk.elf"))
 ICOUNT = "shift=0,align=off,sleep=off"
 
 
@@ -44,6 +47,7 @@ class Machine:
                                    logfile=None)
         self.child.logfile_read = sys.stdout
         self.banner = ""
+        self.prompt = PROMPT
 
     @classmethod
     def qemu(cls, **kw):
@@ -57,9 +61,18 @@ class Machine:
     def hosted(cls, timeout=30):
         return cls([HOSTED], timeout)
 
-    def boot(self):
-        self.child.expect_exact(PROMPT)
+    def boot(self, shell=False):
+        """Wait for the first prompt. A Rumpk image boots into its EL0
+        shell; unless `shell`, the shell's `monitor` command (debug images)
+        then hands the console to the kernel monitor, which the older tests
+        drive. The hosted build starts in the monitor."""
+        first = self.child.expect_exact([PROMPT, SHELL])
         self.banner = self.child.before
+        self.prompt = SHELL if first == 1 else PROMPT
+        if first == 1 and not shell:
+            self.child.send("monitor\r")
+            self.child.expect_exact(PROMPT)
+            self.prompt = PROMPT
         return self.banner
 
     def send(self, text):
@@ -70,7 +83,7 @@ class Machine:
         self.child.expect_exact(line, timeout=timeout or self.timeout)
         if not prompt:
             return None
-        self.child.expect_exact(PROMPT, timeout=timeout or self.timeout)
+        self.child.expect_exact(self.prompt, timeout=timeout or self.timeout)
         return self.child.before
 
     def expect(self, pattern, timeout=None):

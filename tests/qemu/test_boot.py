@@ -53,7 +53,7 @@ def test_panic_screen_decodes_fault_and_names_functions(machine):
     machine.expect(r"x30 ")
     machine.expect(r"Backtrace:")
     machine.expect(r"<monitor_exec\+0x[0-9a-f]+>")
-    machine.expect(r"<kernel_main\+0x[0-9a-f]+>")
+    machine.expect(r"<fiber_trampoline\+0x[0-9a-f]+>")
     machine.expect(r"System halted")
 
 

@@ -23,10 +23,11 @@ def spawn(machine, kind):
     return int(m.group(1))
 
 
-def test_ps_lists_boot_and_idle(machine):
+def test_ps_lists_the_monitor_and_idle(machine):
     ps = fibers(machine)
-    assert ps["boot"]["spectrum"] == "matter" and ps["boot"]["state"] == "running"
+    assert ps["monitor"]["spectrum"] == "matter" and ps["monitor"]["state"] == "running"
     assert ps["idle"]["spectrum"] == "void"
+    assert ps["init"]["state"] == "blocked" and ps["sh"]["state"] == "blocked"
 
 
 def test_shell_stays_responsive_under_a_gravity_hog(machine):
@@ -47,7 +48,7 @@ def test_kill_stops_a_fiber(machine):
     assert "spin" in fibers(machine)
     machine.cmd(f"kill {fid}")
     assert "spin" not in fibers(machine)
-    assert "cannot be killed" in machine.cmd("kill 0")
+    assert "cannot be killed" in machine.cmd("kill 1")  # idle
     assert "no fiber" in machine.cmd("kill 999")
 
 
@@ -69,7 +70,7 @@ def test_energy_ladder_warns_demotes_kills(machine):
     machine.expect(r"strike 2: demoted")
     machine.expect(r"strike 3: killed")
     assert "spender" not in fibers(machine)
-    assert "boot" in fibers(machine)
+    assert "monitor" in fibers(machine)
 
 
 def test_silence_holds_while_all_fibers_wait(machine):

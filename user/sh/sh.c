@@ -299,9 +299,9 @@ static int cmd_monitor(int argc, char **argv)
 	(void)argv;
 	if (err < 0)
 		return fail("monitor", err == -NX_ENOSYS ? -NX_ENOSYS : err);
-	/* The kernel monitor owns the console from now on. */
+	/* The kernel monitor owns the console from now on: wait, with no timer. */
 	for (;;)
-		nx_wait(NX_WAIT_NONE, nx_clock() + nx_systable()->clock_freq * 3600, NULL);
+		nx_wait(nx_systable()->console.slot, NX_DEADLINE_NEVER, NULL);
 }
 
 static const struct command commands[] = {

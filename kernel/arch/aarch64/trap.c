@@ -67,22 +67,31 @@ void trap_irq(struct trap_frame *f)
 
 #define EC_SVC64	0x15
 
+/*
+ * A system call is ordinary kernel work on the app's fiber: interrupts
+ * are on while it runs, as they are for every fiber, and off again only
+ * for the return to EL0.
+ */
 void trap_el0_sync(struct trap_frame *f)
 {
 	uint32_t ec = (uint32_t)(f->esr >> 26) & 0x3f;
 
+	hal_irq_restore(0);
 	if (ec == EC_SVC64)
 		f->x[0] = (uint64_t)syscall_entry(f->x[8], f->x);
 	else
 		user_fault(esr_class_name(ec), f->esr, f->far, f->elr);
 	user_return();
+	hal_irq_save();
 }
 
 void trap_el0_irq(struct trap_frame *f)
 {
 	(void)f;
 	gic_handle_irq();
+	hal_irq_restore(0);
 	user_return();
+	hal_irq_save();
 }
 
 void hal_user_enter_frame(struct trap_frame *f) __attribute__((noreturn));
