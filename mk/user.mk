@@ -11,7 +11,7 @@ UCFLAGS := -std=c11 -ffreestanding -nostdlib -nostdlibinc -mgeneral-regs-only \
            -fPIE -fvisibility=hidden -fno-stack-protector -O2 -g \
            -fno-omit-frame-pointer -Wall -Wextra -Werror \
            -Iinclude -Iuser/libnexus -Ilib -Ilib/include
-ULDFLAGS := $(APP_LDFLAGS)
+ULDFLAGS := $(APP_LDFLAGS) --strip-debug
 
 # The shared pure code an app may use: rings, formatting, parsing, the
 # line editor, and the word tables of promises and verbs.
@@ -40,6 +40,14 @@ NPK_init := --spectrum matter --restart crash --mem 1M --stack 64K $(NPK_ALL_CAP
             --pledge "stdio rpath wpath cpath inet exec proc audit power"
 NPK_sh   := --spectrum matter --mem 1M --stack 64K $(NPK_ALL_CAPS) \
             --pledge "stdio rpath wpath cpath exec proc audit power"
+NPK_fuzz := --spectrum matter --pledge "stdio rpath proc audit" --mem 1M --stack 64K \
+            --cap console:send,recv --cap fs:send,recv
+NPK_forkbomb := --spectrum matter --pledge "stdio exec" --mem 256K --stack 16K \
+            --cap console:send,recv
+NPK_spin := --spectrum matter --pledge "stdio" --energy 2000 --mem 256K --stack 16K \
+            --cap console:send,recv
+NPK_unveiltest := --spectrum matter --pledge "stdio rpath wpath" --mem 256K --stack 16K \
+            --cap console:send,recv --cap fs:send,recv
 
 app_objs = $(addprefix $(UOUT)/obj/,$(addsuffix .o,$(wildcard user/$(1)/*.c)))
 

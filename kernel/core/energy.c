@@ -17,12 +17,14 @@
  * A fiber at zero or below is dry: the scheduler keeps it off the CPU
  * until its next refill (sched.c), and it earns a strike.
  */
+#include <nexus/audit.h>
 #include <nexus/errno.h>
 
 #include "arch/hal.h"
 #include "core/energy.h"
 #include "core/fiber.h"
 #include "core/kprintf.h"
+#include "sec/provchain.h"
 
 #define ENERGY_FLOOR	(INT64_MIN / 4)	/* debt stops here: no overflow */
 
@@ -133,6 +135,7 @@ static void strike(struct fiber *f)
 	}
 	kprintf("energy: fiber %u (%s) ran dry, strike %u: %s\n",
 		f->id, f->name, n, verdict);
+	provchain_append(NX_AUDIT_STRIKE, f->id, n, verdict, hal_time_now());
 }
 
 static void debit(struct fiber *f, uint64_t units, uint64_t at)

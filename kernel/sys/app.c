@@ -341,10 +341,15 @@ static void free_resources(struct app *a)
 	a->cell = NULL;
 }
 
-/* Everything fails the same way: a clear line, and nothing left behind. */
+/*
+ * Everything fails the same way: nothing left behind, and a clear line
+ * for a broken package. Running out of apps or memory is only the
+ * caller's error code: a fork bomb must not flood the console.
+ */
 static int spawn_failed(struct app *a, const char *path, const char *why, int err)
 {
-	kprintf("spawn %s: %s\n", path, why);
+	if (err != -NX_EAGAIN && err != -NX_ENOMEM)
+		kprintf("spawn %s: %s\n", path, why);
 	if (a) {
 		free_resources(a);
 		a->used = false;
@@ -450,9 +455,18 @@ void app_release(struct app *a, int code)
 	free_resources(a);
 	a->fiber = NULL;
 	provchain_append(NX_AUDIT_EXIT, a->id, (uint32_t)code, a->name, hal_time_now());
-	for (unsigned i = 0; i < APP_MAX; i++)	/* orphans need no collecting */
-		if (apps[i].used && apps[i].parent == a->id && !apps[i].fiber)
+	/*
+	 * Exited children nobody will collect now are freed; live ones go to
+	 * the grandparent, so whoever could kill this app can still kill them.
+	 */
+	for (unsigned i = 0; i < APP_MAX; i++) {
+		if (!apps[i].used || apps[i].parent != a->id || &apps[i] == a)
+			continue;
+		if (apps[i].fiber)
+			apps[i].parent = a->parent;
+		else
 			apps[i].used = false;
+	}
 	if (!parent || !parent->fiber) {
 		a->used = false;
 	} else {
@@ -474,6 +488,20 @@ int app_reap(struct app *a)
 
 	a->used = false;
 	return code;
+}
+
+unsigned app_kill_tree(struct app *root, const struct app *spare)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < APP_MAX; i++) {
+		struct app *c = &apps[i];
+
+		if (c->used && c->fiber && c != spare && app_descends_from(c, root) &&
+		    fiber_kill(c->fiber) == 0)
+			n++;
+	}
+	return n;
 }
 
 void app_need_promise(struct app *a, uint64_t promise, const char *what)

@@ -89,6 +89,8 @@ void app_release(struct app *a, int code);
 /* Collect the exited child @a: its exit code; @a is free afterwards. */
 int app_reap(struct app *a);
 
+/* Kill @root and its live descendants, but not @spare; how many. */
+unsigned app_kill_tree(struct app *root, const struct app *spare);
 /* Is @a (or one of its ancestors) @ancestor? */
 bool app_descends_from(const struct app *a, const struct app *ancestor);
 

@@ -82,17 +82,23 @@ static void restarter_main(void *arg)
 	}
 }
 
+/*
+ * Kill an app and everything it started, all in one pass while the
+ * family tree is still intact: a fork bomb dies with its root.
+ */
 static int64_t sys_kill(struct app *a, uint64_t id)
 {
 	struct app *t = app_find((uint32_t)id);
+	unsigned killed;
 
 	app_need_promise(a, NX_PLEDGE_PROC, "kill");
 	if (!t || !t->fiber || !app_descends_from(t, a))
 		return -NX_ENOENT;	/* only one's own descendants exist */
 	provchain_append(NX_AUDIT_KILL, t->id, a->id, t->name, hal_time_now());
-	if (t == a)
+	killed = app_kill_tree(t, a);
+	if (app_descends_from(a, t))
 		fiber_exit(FIBER_EXIT_KILLED);
-	return fiber_kill(t->fiber);
+	return killed;
 }
 
 static void monitor_main(void *arg)

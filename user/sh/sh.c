@@ -17,6 +17,7 @@ struct command {
 };
 
 static const struct command commands[];
+static void execute_argv(int argc, char **argv);
 
 static const char *const spectra[] = { "photon", "matter", "gravity", "void" };
 static const char *const states[] = { "ready", "running", "blocked", "suspended",
@@ -129,7 +130,7 @@ static int cmd_kill(int argc, char **argv)
 	uint64_t id;
 	int err;
 
-	if (argc != 2 || parse_u64(argv[1], &id)) {
+	if (argc != 2 || !parse_u64(argv[1], &id)) {
 		printf("usage: kill ID\n");
 		return 1;
 	}
@@ -275,13 +276,30 @@ static int cmd_audit(int argc, char **argv)
 		printf("audit verify: ok, %ld records\n", (long)n);
 		return 0;
 	}
-	if (!strcmp(argv[1], "tamper") && argc >= 3 && !parse_u64(argv[2], &rec) &&
-	    (argc < 4 || !parse_u64(argv[3], &byte))) {
+	if (!strcmp(argv[1], "tamper") && argc >= 3 && parse_u64(argv[2], &rec) &&
+	    (argc < 4 || parse_u64(argv[3], &byte))) {
 		n = nx_audit_tamper(rec, byte);
 		return n ? fail("audit tamper", n) : 0;
 	}
 	printf("usage: audit [verify | tamper RECORD [BYTE]]\n");
 	return 1;
+}
+
+/* time CMD...: how long a command took, in clock ticks and microseconds. */
+static int cmd_time(int argc, char **argv)
+{
+	uint64_t freq = nx_systable()->clock_freq, start, ticks;
+
+	if (argc < 2) {
+		printf("usage: time COMMAND [ARGS...]\n");
+		return 1;
+	}
+	start = nx_clock();
+	execute_argv(argc - 1, argv + 1);
+	ticks = nx_clock() - start;
+	printf("time: %lu ticks, %lu us\n", (unsigned long)ticks,
+	       (unsigned long)(ticks * 1000000 / freq));
+	return 0;
 }
 
 static int cmd_poweroff(int argc, char **argv)
@@ -310,12 +328,13 @@ static const struct command commands[] = {
 	{ "cat", "FILE", "print a file", cmd_cat },
 	{ "echo", "[WORDS...]", "print the words", cmd_echo },
 	{ "ps", "", "fibers and apps", cmd_ps },
-	{ "kill", "ID", "kill an app this shell started", cmd_kill },
+	{ "kill", "ID", "kill an app this shell started, and its children", cmd_kill },
 	{ "run", "[-b] APP [ARGS]", "start /bin/APP.npk and wait (-b: don't)", cmd_run },
 	{ "caps", "", "this shell's capabilities", cmd_caps },
 	{ "pledge", "[WORDS...]", "show or narrow this shell's promises", cmd_pledge },
 	{ "energy", "", "energy balances and strikes", cmd_energy },
 	{ "audit", "[verify]", "the audit log, or check its chain", cmd_audit },
+	{ "time", "COMMAND", "run a command and say how long it took", cmd_time },
 	{ "poweroff", "", "switch the machine off", cmd_poweroff },
 	{ "monitor", "", "the kernel monitor (debug builds)", cmd_monitor },
 	{ NULL, NULL, NULL, NULL },
@@ -338,10 +357,9 @@ static int split(char *s, char **argv)
 	return argc;
 }
 
-static void execute(char *line)
+static void execute_argv(int argc, char **argv)
 {
-	char *argv[ARGS_MAX + 1], path[64];
-	int argc = split(line, argv);
+	char path[64];
 	struct nx_stat st;
 
 	if (argc == 0)
@@ -361,6 +379,13 @@ static void execute(char *line)
 		return;
 	}
 	printf("sh: %s: command not found (try help)\n", argv[0]);
+}
+
+static void execute(char *line)
+{
+	char *argv[ARGS_MAX + 1];
+
+	execute_argv(split(line, argv), argv);
 }
 
 static void echo(const char *s, size_t n)
