@@ -41,6 +41,15 @@ NPK_init := --spectrum matter --restart crash --mem 1M --stack 64K $(NPK_ALL_CAP
 NPK_sh   := --spectrum matter --mem 1M --stack 64K $(NPK_ALL_CAPS) \
             --pledge "stdio rpath wpath cpath exec proc audit power"
 
+# The benchmark and its helpers (user/sysbench/sysbench.c): sysbench spawns,
+# pingpong only talks over the channel it is given, true does nothing.
+NPK_sysbench := --spectrum matter --pledge "stdio exec" --cap console:send,recv \
+                --mem 1M --stack 64K
+NPK_pingpong := --spectrum matter --pledge "stdio" --cap console:send,recv \
+                --mem 1M --stack 64K
+NPK_true     := --spectrum matter --pledge "stdio" --cap console:send,recv \
+                --mem 128K --stack 16K
+
 app_objs = $(addprefix $(UOUT)/obj/,$(addsuffix .o,$(wildcard user/$(1)/*.c)))
 
 define app_rule
