@@ -257,7 +257,7 @@ debug: deps
 bench: deps
 	@$(MAKE) --no-print-directory kernel $(B)/hv/rumkv.elf $(BENCH_BINS) linux-peer \
 		$(B)/boot/nexus-boot-linux-peer.elf $(B)/boot/nexus-boot-linux.elf
-	$(PY) bench/run.py $(KERNEL) bench/results $(BENCH_BINS)
+	$(PY) bench/run.py $(KERNEL) $(KERNEL_DEBUG) bench/results $(BENCH_BINS)
 
 clean:
 	rm -rf $(B)/aarch64 $(B)/hosted $(B)/tests $(B)/bench $(DTBS)

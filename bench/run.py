@@ -3,11 +3,17 @@
 written to bench/results/ as JSON, beside the same figures for a Linux
 guest on the same QEMU (bench/linux/) and the host ring benchmark.
 
-usage: run.py KERNEL_ELF RESULTS_DIR [HOST_BENCH ...]
+usage: run.py KERNEL_ELF DEBUG_KERNEL_ELF RESULTS_DIR [HOST_BENCH ...]
 
 Under `-icount shift=0,align=off,sleep=off` QEMU executes exactly one
 guest instruction per virtual nanosecond, so guest-side times in ns are
 instruction counts, identical run to run.
+
+Boot ends in the EL0 shell (`nexus$ `). Its `uptime` command gives the
+boot figure (clock at the shell's first prompt) and `sysbench` the
+app-level figures; the kernel monitor's figures (`bench`, `info`,
+`attack`) need the debug image, where the shell's `monitor` command
+hands the console to the monitor (`nexus> `).
 """
 import json
 import os
@@ -21,13 +27,46 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
 from nexus import RUMKV, Machine  # noqa: E402
 
 IDLE_SECONDS = 5
+SHELL_PROMPT = "nexus$ "
+
+
+def shell_boot(m):
+    """Wait for the shell's first prompt."""
+    m.child.expect_exact(SHELL_PROMPT)
+    m.banner = m.child.before
+    return m.banner
+
+
+def shell_cmd(m, line, timeout=None):
+    """One shell command line; its output up to the next prompt."""
+    m.send(line + "\r")
+    m.child.expect_exact(line, timeout=timeout or m.timeout)
+    m.child.expect_exact(SHELL_PROMPT, timeout=timeout or m.timeout)
+    return m.child.before
+
+
+def shell_prompt_ns(m):
+    """Guest time at which the shell's first prompt had been written."""
+    out = shell_cmd(m, "uptime")
+    found = re.search(r"shell prompt after (\d+) ns", out)
+    if not found:
+        raise SystemExit(f"bench: `uptime` gave no boot figure:\n{out}")
+    return int(found.group(1))
+
+
+def to_monitor(m):
+    """From the shell to the kernel monitor (debug images only); from here
+    on the Machine's own cmd() and info() work."""
+    m.send("monitor\r")
+    m.boot()
 
 
 def boot_instructions(kernel, el2):
+    """Instructions from reset to the EL0 shell's first prompt."""
     m = Machine.qemu(kernel=kernel, el2=el2, icount=True)
     try:
-        m.boot()
-        return m.info()["prompt_ns"]
+        shell_boot(m)
+        return shell_prompt_ns(m)
     finally:
         m.close()
 
@@ -40,8 +79,9 @@ def guest_microbenchmarks(kernel, hv=None):
     with `hv`, Rumpk runs as cell 0 under that hypervisor image."""
     m = Machine.qemu(kernel=kernel, icount=True, timeout=120, hv=hv)
     try:
-        m.boot()
-        prompt = m.info()["prompt_ns"]
+        shell_boot(m)
+        prompt = shell_prompt_ns(m)
+        to_monitor(m)
         out = m.cmd(f"bench {GUEST_BENCH_ITERS}", timeout=300)
     finally:
         m.close()
@@ -54,12 +94,43 @@ def guest_microbenchmarks(kernel, hv=None):
     return figures
 
 
+SYSBENCH_FIGURES = ("null_syscall_rt", "pipe_rt", "spawn_exit")
+
+
+def app_microbenchmarks(kernel, hv=None):
+    """`sysbench` in the shell: what an EL0 app pays for a null system
+    call, a message round trip with another app and spawn + exit, in
+    instructions (user/sysbench/sysbench.c)."""
+    m = Machine.qemu(kernel=kernel, icount=True, timeout=120, hv=hv)
+    try:
+        shell_boot(m)
+        out = shell_cmd(m, "sysbench", timeout=600)
+    finally:
+        m.close()
+    basis = re.search(r"sysbench basis clock_freq=(\d+) insns_per_tick=(\d+)", out)
+    if "ran dry" in out or "sysbench done" not in out or not basis:
+        raise SystemExit(f"bench: sysbench failed or ran dry:\n{out}")
+    if int(basis.group(1)) != 62500000:
+        raise SystemExit(f"bench: sysbench saw clock_freq {basis.group(1)}, not 62.5 MHz")
+    figures = {}
+    for name, value, iters, rest in re.findall(
+            r"sysbench (\w+) ([\d.]+) iters=(\d+) (.*)", out):
+        extra = dict(kv.split("=") for kv in rest.split())
+        figures[name] = {"insns_per_op": float(value), "ops": int(iters),
+                         "min_batch_insns_per_op": int(extra["min_batch_insns_per_op"]),
+                         "measured_by": "sysbench at EL0"}
+    if not set(SYSBENCH_FIGURES) <= set(figures):
+        raise SystemExit(f"bench: sysbench printed no complete figures:\n{out}")
+    return figures
+
+
 def stage2_fault_cost(kernel):
     """Instructions from a stage-2 fault to the cell's core parked (report
     line included), as RumKV measures it in counter ticks."""
     m = Machine.qemu(kernel=kernel, icount=True, timeout=60, hv=RUMKV)
     try:
-        m.boot()
+        shell_boot(m)
+        to_monitor(m)
         m.cmd("attack read 0x7fc00000", prompt=False)
         ticks = int(m.expect(r"fault handled in counter ticks (0x[0-9a-f]+)").group(1), 16)
     finally:
@@ -143,7 +214,8 @@ def idle_timer_interrupts(kernel):
     """Real time, not icount: with sleep=off an idle guest's clock stands still."""
     m = Machine.qemu(kernel=kernel)
     try:
-        m.boot()
+        shell_boot(m)
+        to_monitor(m)
         before = m.info()
         time.sleep(IDLE_SECONDS)
         after = m.info()
@@ -154,9 +226,9 @@ def idle_timer_interrupts(kernel):
         m.close()
 
 
-# Rumpk figure -> the Linux peer's figure for the same operation. The last
-# three have no Rumpk figure yet: their rows show n/a for Rumpk until the
-# monitor's `bench` prints a figure of that name, and then gain a ratio.
+# Rumpk figure -> the Linux peer's figure for the same operation. The
+# first three come from the monitor's `bench` (kernel fibers), the last
+# three from `sysbench`, an app at EL0, like the Linux programs they face.
 PEERS = {
     "switch": ("switch", "fiber switch (yield to yield) vs thread sched_yield"),
     "rtt": ("pipe_rtt_24", "24-byte message round trip: ION ring vs pipe"),
@@ -174,16 +246,18 @@ def print_table(title, rows):
         print(f"  {name:<{width}}  {value}")
 
 
-def main(kernel, results_dir, host_bins):
+def main(kernel, debug_kernel, results_dir, host_bins):
     sys.stdout = open(os.devnull, "w")	# the console logs of the runs
     boot_el1 = [boot_instructions(kernel, False) for _ in range(2)]
     boot_el2 = boot_instructions(kernel, True)
     sizes = image_sizes(kernel)
-    idle = idle_timer_interrupts(kernel)
-    guest = guest_microbenchmarks(kernel)
-    cell = guest_microbenchmarks(kernel, hv=RUMKV)
+    idle = idle_timer_interrupts(debug_kernel)
+    guest = guest_microbenchmarks(debug_kernel)
+    guest.update(app_microbenchmarks(kernel))
+    cell = guest_microbenchmarks(debug_kernel, hv=RUMKV)
+    cell.update(app_microbenchmarks(kernel, hv=RUMKV))
     hv_sizes = rumkv_sizes(RUMKV)
-    fault_cost = stage2_fault_cost(kernel)
+    fault_cost = stage2_fault_cost(debug_kernel)
     cpu_on_cost = psci_cpu_on_cost()
     linux, linux_boot = linux_peer(results_dir)
     linux_cell, linux_cell_boot = linux_peer(results_dir, cell=True)
@@ -195,7 +269,8 @@ def main(kernel, results_dir, host_bins):
     result = {
         "qemu": "qemu-system-aarch64 -M virt,gic-version=3 -cpu cortex-a72 -m 512M -icount shift=0,align=off,sleep=off",
         "boot_to_prompt_instructions": {"el1_entry": boot_el1[0], "el2_entry": boot_el2,
-                                        "repeatable": boot_el1[0] == boot_el1[1]},
+                                        "repeatable": boot_el1[0] == boot_el1[1],
+                                        "prompt": "the EL0 shell's first nexus$ prompt"},
         "kernel_image_bytes": sizes,
         "idle": idle,
         "guest_microbenchmarks_insns_per_op": guest,
@@ -203,7 +278,7 @@ def main(kernel, results_dir, host_bins):
         "rumpk_over_linux": ratios,
         "rumpk_in_rumkv_cell_insns_per_op": cell,
         "cell_over_bare": {k: cell[k]["insns_per_op"] / guest[k]["insns_per_op"]
-                           for k in ("timer", "switch", "rtt")},
+                           for k in ("timer", "switch", "rtt") + SYSBENCH_FIGURES},
         "rumkv": dict(hv_sizes, stage2_fault_to_terminated_insns=fault_cost,
                       psci_cpu_on_insns=cpu_on_cost),
         "linux_cell_over_bare": dict(
@@ -211,9 +286,9 @@ def main(kernel, results_dir, host_bins):
             boot_to_init=linux_cell_boot / linux_boot),
     }
     print_table("Rumpk foundation (QEMU virt, aarch64, instructions under -icount shift=0)", [
-        ("boot to prompt, entered at EL1", f"{boot_el1[0]:,} instructions"
+        ("boot to shell prompt, entered at EL1", f"{boot_el1[0]:,} instructions"
          + ("" if boot_el1[0] == boot_el1[1] else f" (second run {boot_el1[1]:,}!)")),
-        ("boot to prompt, entered at EL2", f"{boot_el2:,} instructions"),
+        ("boot to shell prompt, entered at EL2", f"{boot_el2:,} instructions"),
         ("kernel text / rodata / data / bss", "{text:,} / {rodata:,} / {data:,} / {bss:,} bytes".format(**sizes)),
         ("kernel symbol table (.ksyms)", f"{sizes['ksyms']:,} bytes"),
         (f"timer interrupts in {idle['seconds']:.1f} s idle", f"{idle['timer_irqs']} "
@@ -224,7 +299,7 @@ def main(kernel, results_dir, host_bins):
         theirs = f"Linux {linux[peer]['insns_per_op']:,}"
         rows.append((what, f"{guest[k]['insns_per_op']:.1f} vs {theirs}  = {ratios[k]:.3f}x"
                      if k in guest else f"n/a vs {theirs}"))
-    rows.append(("boot: Rumpk to prompt vs Linux to /init",
+    rows.append(("boot: Rumpk to shell prompt vs Linux to /init",
                  f"{boot_el1[0]:,} vs {linux_boot:,}  = {boot_el1[0] / linux_boot:.4f}x"))
     print_table("Rumpk vs Linux 6.1 guest, instructions per operation", rows)
     print_table("RumKV: Rumpk as cell 0 (direct interrupt delivery) vs bare", [
@@ -232,12 +307,14 @@ def main(kernel, results_dir, host_bins):
          f"{cell['timer']['insns_per_op']:.1f} / {guest['timer']['insns_per_op']:.1f}"
          f"  = {result['cell_over_bare']['timer']:.3f}x (goal <= 1.05)"),
         ("fiber switch, cell / bare", f"{result['cell_over_bare']['switch']:.3f}x"),
+        ("app null syscall / round trip / spawn+exit, cell / bare", " / ".join(
+            f"{result['cell_over_bare'][k]:.3f}x" for k in SYSBENCH_FIGURES)),
         ("hypercall round trip (NX_HC_VERSION)", f"{cell['hvc']['insns_per_op']:.1f} instructions"),
         ("stage-2 fault to the cell's core parked (report included)",
          f"{fault_cost:,} instructions (counter resolution: 16)"),
         ("PSCI CPU_ON emulation: trap to the new core in the cell",
          f"{cpu_on_cost:,} instructions (Linux bringing up its second core)"),
-        ("boot to prompt in the cell (RumKV boot included)",
+        ("boot to shell prompt in the cell (RumKV boot included)",
          f"{cell['boot_to_prompt']['insns_per_op']:,} instructions"),
         ("RumKV resident code / resident total", f"{hv_sizes['resident_code_bytes']:,} / "
          f"{hv_sizes['resident_bytes']:,} bytes (goal: code < 5 KB)"),
@@ -263,4 +340,4 @@ def main(kernel, results_dir, host_bins):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3:])
+    main(sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:])

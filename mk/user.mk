@@ -49,6 +49,15 @@ NPK_spin := --spectrum matter --pledge "stdio" --energy 2000 --mem 256K --stack 
 NPK_unveiltest := --spectrum matter --pledge "stdio rpath wpath" --mem 256K --stack 16K \
             --cap console:send,recv --cap fs:send,recv
 
+# The benchmark and its helpers (user/sysbench/sysbench.c): sysbench spawns,
+# pingpong only talks over the channel it is given, true does nothing.
+NPK_sysbench := --spectrum matter --pledge "stdio exec" --cap console:send,recv \
+                --mem 1M --stack 64K
+NPK_pingpong := --spectrum matter --pledge "stdio" --cap console:send,recv \
+                --mem 1M --stack 64K
+NPK_true     := --spectrum matter --pledge "stdio" --cap console:send,recv \
+                --mem 128K --stack 16K
+
 app_objs = $(addprefix $(UOUT)/obj/,$(addsuffix .o,$(wildcard user/$(1)/*.c)))
 
 define app_rule

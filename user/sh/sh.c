@@ -309,6 +309,29 @@ static int cmd_poweroff(int argc, char **argv)
 	return fail("poweroff", nx_poweroff());
 }
 
+/* clock() once this shell's first prompt was written: for the shell init
+ * starts at boot, the end of boot (bench/run.py reads it via uptime). */
+static uint64_t first_prompt;
+
+static uint64_t ticks_to_ns(uint64_t ticks)
+{
+	uint64_t freq = nx_systable()->clock_freq;
+
+	return ticks / freq * 1000000000u + ticks % freq * 1000000000u / freq;
+}
+
+static int cmd_uptime(int argc, char **argv)
+{
+	uint64_t up = ticks_to_ns(nx_clock());
+
+	(void)argc;
+	(void)argv;
+	printf("uptime: %lu.%03lu s, shell prompt after %lu ns\n",
+	       (unsigned long)(up / 1000000000u), (unsigned long)(up / 1000000u % 1000u),
+	       (unsigned long)ticks_to_ns(first_prompt));
+	return 0;
+}
+
 static int cmd_monitor(int argc, char **argv)
 {
 	int err = nx_monitor();
@@ -335,6 +358,7 @@ static const struct command commands[] = {
 	{ "energy", "", "energy balances and strikes", cmd_energy },
 	{ "audit", "[verify]", "the audit log, or check its chain", cmd_audit },
 	{ "time", "COMMAND", "run a command and say how long it took", cmd_time },
+	{ "uptime", "", "time since boot, and when this prompt first showed", cmd_uptime },
 	{ "poweroff", "", "switch the machine off", cmd_poweroff },
 	{ "monitor", "", "the kernel monitor (debug builds)", cmd_monitor },
 	{ NULL, NULL, NULL, NULL },
@@ -423,6 +447,8 @@ int main(int argc, char **argv)
 		int err;
 
 		printf("nexus$ ");
+		if (!first_prompt)
+			first_prompt = nx_clock();
 		lined_reset(&ed);
 		while (r == LINED_MORE) {
 			err = next_byte(&c);
