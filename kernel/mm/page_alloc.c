@@ -100,7 +100,7 @@ static size_t find_aligned_run(size_t n, uintptr_t align)
 	return pool.npages;
 }
 
-static void *take_run(size_t first, size_t n)
+static void *take_run(size_t first, size_t n, bool zero)
 {
 	void *p;
 
@@ -110,7 +110,8 @@ static void *take_run(size_t first, size_t n)
 	if (first == pool.hint)
 		pool.hint = first + n;
 	p = (void *)(pool.base + (first << PAGE_SHIFT));
-	memset(p, 0, n * PAGE_SIZE);
+	if (zero)
+		memset(p, 0, n * PAGE_SIZE);
 	return p;
 }
 
@@ -121,7 +122,7 @@ void *page_alloc_aligned(size_t n, size_t align)
 	if (n == 0 || n > pool.nfree || align < PAGE_SIZE || (align & (align - 1)))
 		return NULL;
 	first = find_aligned_run(n, align);
-	return first == pool.npages ? NULL : take_run(first, n);
+	return first == pool.npages ? NULL : take_run(first, n, false);
 }
 
 void *page_alloc_n(size_t n)
@@ -133,7 +134,7 @@ void *page_alloc_n(size_t n)
 	first = find_run(n);
 	if (first == pool.npages)
 		return NULL;
-	return take_run(first, n);
+	return take_run(first, n, true);
 }
 
 void *page_alloc(void)

@@ -18,7 +18,11 @@ int page_pool_init(uintptr_t base, uintptr_t end);
 void *page_alloc(void);
 /* @n physically contiguous zeroed pages, or NULL. */
 void *page_alloc_n(size_t n);
-/* @n contiguous zeroed pages starting at a multiple of @align bytes. */
+/*
+ * @n contiguous pages starting at a multiple of @align bytes, NOT zeroed:
+ * these are large (app memory cells), and their owner zeroes each page
+ * before handing it out.
+ */
 void *page_alloc_aligned(size_t n, size_t align);
 
 /*

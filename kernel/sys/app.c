@@ -228,6 +228,7 @@ static int lay_out(struct app *a, unsigned stack_pages, char *why, size_t n)
 			 a->quota);
 		return -NX_ENOMEM;
 	}
+	memset(a->cell + (size_t)at * PAGE_SIZE, 0, (size_t)(stack_pages + 5) * PAGE_SIZE);
 	take_pages(a, at, 1);		/* the guard page, never mapped */
 	a->pages_used--;		/* ...and not charged */
 	at++;

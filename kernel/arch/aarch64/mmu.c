@@ -135,24 +135,33 @@ static void tlb_flush_page(uint64_t va)
 }
 
 /*
- * Replace the kernel's level-2 entry for @va, and every app view's copy
- * of it (space.c), break-before-make: all copies are invalidated and the
- * TLBs of every ASID flushed before any sees the new entry. Interrupts
- * are masked by the callers, and nothing touches the 2 MiB meanwhile.
+ * Replace the kernel's level-2 entry for @va, break-before-make, then
+ * copy it into every app view (space.c). The break must touch no memory
+ * in the 2 MiB being changed, which may hold the running stack and the
+ * app views' own tables: it is one asm sequence on the kernel's level-2
+ * table alone, run on the kernel's view. The copies are written after
+ * it, while no walker uses them, and a second flush drops any walk
+ * cached through them. Interrupts are masked by the callers.
  */
 void mmu_l2_update(uint64_t va, uint64_t entry)
 {
 	uint64_t *e = mmu_l2_entry(va);
+	struct hal_space *view = hal_space_switch(NULL);
 
-	*e = 0;
-	space_l2_changed(va, 0);
+	__asm__ volatile("str xzr, [%0]\n"
+			 "dsb ish\n"
+			 "tlbi vmalle1is\n"
+			 "dsb ish\n"
+			 "str %1, [%0]\n"
+			 "dsb ish\n"
+			 "isb"
+			 : : "r"(e), "r"(entry) : "memory");
+	space_l2_changed(va, entry);
 	dsb_ish();
 	__asm__ volatile("tlbi vmalle1is" : : : "memory");
 	dsb_ish();
-	*e = entry;
-	space_l2_changed(va, entry);
-	dsb_ish();
 	isb();
+	hal_space_switch(view);
 }
 
 /*
