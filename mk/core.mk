@@ -10,7 +10,7 @@ CORE_SCHED_SRCS := kernel/core/fiber.c kernel/core/sched.c \
 		   kernel/core/event.c kernel/core/timerq.c kernel/core/energy.c
 CORE_SCHED_HOSTED := $(CORE_SCHED_SRCS) kernel/arch/hosted/switch.S \
 		     kernel/arch/hosted/fiber_arch.c kernel/mm/page_alloc.c \
-		     tests/unit/fake_hal.c
+		     tests/unit/fake_hal.c tests/unit/fake_audit.c
 
 UNIT_TESTS += sched timerq energy fiber event
 test_sched_SRCS  := $(CORE_SCHED_HOSTED)

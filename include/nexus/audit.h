@@ -44,7 +44,7 @@
 
 struct nx_audit_record {
 	uint64_t seq;			/* index in the log, from 0 */
-	uint64_t time;			/* caller's clock, ns since boot */
+	uint64_t time;			/* clock ticks since boot (SysTable clock_freq) */
 	uint32_t kind;			/* NX_AUDIT_* */
 	uint32_t subject;		/* per kind, see above */
 	uint32_t object;		/* per kind, see above */

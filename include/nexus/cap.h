@@ -31,7 +31,7 @@
 
 enum nx_cap_type {
 	NX_CAP_EMPTY = 0,
-	NX_CAP_SELF = 1,	/* the app's own process: SPAWN, MAP, TICK */
+	NX_CAP_SELF = 1,	/* the app's own process: SPAWN, MAP, TICK, MASK, GRANT */
 	NX_CAP_CHANNEL = 2,
 	NX_CAP_PROCESS = 3,	/* another app, e.g. a child */
 };
@@ -46,10 +46,10 @@ enum nx_cap_type {
  *   NX_CAP_OP_MASK     a: verbs to keep. Needs NX_CAP_MASK. The verbs
  *                      become verbs & a, for this capability and, in
  *                      effect, for everything derived from it. Returns 0.
- *   NX_CAP_OP_GRANT    a: slot of an NX_CAP_PROCESS capability holding
- *                      NX_CAP_SEND that names the recipient, or the slot
- *                      of NX_CAP_SELF to copy within the app; b: verbs
- *                      for the copy. Needs NX_CAP_GRANT on `slot`, and b
+ *   NX_CAP_OP_GRANT    a: verbs for the copy; b: slot of an
+ *                      NX_CAP_PROCESS capability holding NX_CAP_GRANT
+ *                      that names the recipient (spawn mints one for each
+ *                      child). Needs NX_CAP_GRANT on `slot`, and a
  *                      must be a subset of its verbs (-NX_EPERM, nothing
  *                      created). Returns the copy's slot in the
  *                      recipient; -NX_ENOSPC if the recipient has no

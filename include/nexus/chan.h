@@ -81,6 +81,7 @@ _Static_assert(sizeof(struct nx_dirent) == 80, "nx_dirent size");
 #define NX_SYSOP_AUDIT_VERIFY	4	/* AUDIT -> records checked, or -NX_EIO
 					   with arg0 of the reply = bad record */
 #define NX_SYSOP_AUDIT_TAMPER	5	/* AUDIT, debug builds: flip a bit of record arg0 */
-#define NX_SYSOP_MONITOR	6	/* debug builds: hand the console to the kernel monitor */
+#define NX_SYSOP_MONITOR	6	/* POWER, debug builds: hand the console to the kernel monitor */
+#define NX_SYSOP_AUDIT_EXPORT	7	/* AUDIT: print the chain for tools/provchain-verify */
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * The twelve system calls: `svc #0` with the number in x8, arguments in
- * x0..x5, the result in x0 (a value >= 0, or a negative NX_E error).
+ * x0..x4, the result in x0 (a value >= 0, or a negative NX_E error).
  * Frozen: numbers, names and argument counts never change; a golden test
  * (tests/unit/test_syscall_abi.c) hashes them. docs/abi.md documents
  * every call: arguments, errors, the capability and promise it needs and

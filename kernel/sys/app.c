@@ -147,6 +147,7 @@ void app_sync_systable(struct app *a)
 	struct hal_space *view = hal_space_switch(NULL);
 
 	st->pledges = a->pledges;
+	st->spectrum = a->fiber->spectrum;
 	for (int i = 0; i < NX_CAP_SLOTS; i++)
 		if (cap_inspect(&a->caps, i, &st->caps[i]))
 			memset(&st->caps[i], 0, sizeof(st->caps[i]));
@@ -318,7 +319,7 @@ static void app_main(void *arg)
 
 static void app_on_exit(struct fiber *f, int code)
 {
-	app_release(f->app, code);
+	app_release(f->app, code, f->killed);
 }
 
 static void fg_remove(struct app *a)
@@ -362,7 +363,7 @@ static int spawn_failed(struct app *a, const char *path, const char *why, int er
 static void narrow_to_parent(const struct app *parent, const struct nx_npk_header *h,
 			     uint64_t *pledges, enum sched_spectrum *spectrum)
 {
-	uint64_t want = h->pledges & ~NX_PLEDGE_SPECTRUM_MASK;
+	uint64_t want = h->pledges & NX_PLEDGE_ALL;
 
 	*spectrum = (enum sched_spectrum)h->spectrum;
 	if (parent) {
@@ -447,7 +448,7 @@ int app_spawn(struct app *parent, const char *path, const char *args, uint32_t f
 }
 
 /* Called on the exiting fiber's own stack: nothing here may switch. */
-void app_release(struct app *a, int code)
+void app_release(struct app *a, int code, bool killed)
 {
 	struct app *parent = a->parent ? app_find(a->parent) : NULL;
 
@@ -474,7 +475,7 @@ void app_release(struct app *a, int code)
 		a->zombie = true;
 		event_signal(&a->exited);
 	}
-	if (code == FIBER_EXIT_KILLED && a->restart == NX_NPK_RESTART_CRASH &&
+	if (killed && a->restart == NX_NPK_RESTART_CRASH &&
 	    a->restarts < RESTARTS_MAX) {
 		kprintf("app %s: restarting (%u of %u)\n", a->name, a->restarts + 1,
 			RESTARTS_MAX);
@@ -519,7 +520,9 @@ void app_violation(struct app *a, const char *what)
 {
 	kprintf("app %u (%s): %s: killed\n", a->id, a->name, what);
 	provchain_append(NX_AUDIT_VIOLATION, a->id, 0, what, hal_time_now());
-	if (a == app_current())
+	if (a == app_current()) {
+		a->fiber->killed = true;
 		fiber_exit(FIBER_EXIT_KILLED);
+	}
 	fiber_kill(a->fiber);
 }

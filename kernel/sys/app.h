@@ -84,8 +84,8 @@ struct app *app_find(uint32_t id);
  */
 int app_spawn(struct app *parent, const char *path, const char *args,
 	      uint32_t flags);
-/* The app's fiber is exiting with @code: free everything it had. */
-void app_release(struct app *a, int code);
+/* The app's fiber is exiting with @code (@killed: by the kernel). */
+void app_release(struct app *a, int code, bool killed);
 /* Collect the exited child @a: its exit code; @a is free afterwards. */
 int app_reap(struct app *a);
 

@@ -123,6 +123,23 @@ static int64_t sys_monitor(void)
 #endif
 }
 
+static void export_line(const char *line, void *ctx)
+{
+	(void)ctx;
+	kprintf("%s\n", line);
+}
+
+/* The chain in the host verifier's format, between two marker lines. */
+static int64_t audit_export(void)
+{
+	int err;
+
+	kputs("--- provchain export ---\n");
+	err = provchain_export(export_line, NULL);
+	kputs("--- end of export ---\n");
+	return err;
+}
+
 static int64_t sys_audit(struct app *a, const struct nx_msg *m, struct nx_msg *reply)
 {
 	size_t bad = 0;
@@ -167,7 +184,12 @@ void service_sys(struct channel *c)
 			r = sys_audit(a, &m, &reply);
 			break;
 		case NX_SYSOP_MONITOR:
+			app_need_promise(a, NX_PLEDGE_POWER, "monitor");
 			r = sys_monitor();
+			break;
+		case NX_SYSOP_AUDIT_EXPORT:
+			app_need_promise(a, NX_PLEDGE_AUDIT, "audit export");
+			r = audit_export();
 			break;
 		default:
 			r = -NX_ENOSYS;

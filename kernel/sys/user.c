@@ -21,6 +21,7 @@ void user_fault(const char *what, uint64_t esr, uint64_t far, uint64_t elr)
 	fmt_snprintf(line, sizeof(line), "fault @0x%lx pc 0x%lx", (unsigned long)far,
 		     (unsigned long)elr);
 	provchain_append(NX_AUDIT_FAULT, a->id, 0, line, hal_time_now());
+	fiber_self()->killed = true;
 	fiber_exit(FIBER_EXIT_KILLED);
 }
 

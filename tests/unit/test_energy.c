@@ -11,8 +11,13 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <nexus/audit.h>
 #include <nexus/energy.h>
 #include <nexus/errno.h>
+
+/* tests/unit/fake_audit.c */
+extern unsigned fake_audit_appends;
+extern uint32_t fake_audit_last_kind;
 
 #include "core/energy.h"
 #include "core/fiber.h"
@@ -118,12 +123,16 @@ static void test_strike_ladder(void **state)
 {
 	struct fiber *f;
 	int code = 0;
+	unsigned audits;
 
 	(void)state;
 	ran = false;
 	f = spawn(mark_ran, SCHED_MATTER);
+	audits = fake_audit_appends;
 	energy_charge(f, 10000, fake_now);
 	assert_int_equal(f->strikes, 1);
+	assert_int_equal(fake_audit_appends, audits + 1);	/* every strike is audited */
+	assert_int_equal(fake_audit_last_kind, NX_AUDIT_STRIKE);
 	assert_int_equal(f->spectrum, SCHED_MATTER);
 	assert_non_null(strstr(fake_log, "strike 1: warned"));
 	fake_now += 10000;

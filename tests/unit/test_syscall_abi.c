@@ -35,7 +35,7 @@
 #include "sys/syscall.h"
 
 /* The hash of the whole rendering, every section in order. */
-#define ABI_HASH	UINT64_C(0x65e020f68b1f4486)
+#define ABI_HASH	UINT64_C(0x9d23cb09498962c5)
 
 #define FNV64_INIT	UINT64_C(0xcbf29ce484222325)
 #define FNV64_PRIME	UINT64_C(0x100000001b3)
@@ -227,7 +227,7 @@ static void render_service_consts(struct text *t)
 		  C(NX_FS_READDIR), C(NX_O_READ), C(NX_O_WRITE), C(NX_O_CREATE),
 		  C(NX_PATH_MAX), C(NX_FT_FILE), C(NX_FT_DIR), C(NX_SYSOP_KILL),
 		  C(NX_SYSOP_POWEROFF), C(NX_SYSOP_REBOOT), C(NX_SYSOP_AUDIT_VERIFY),
-		  C(NX_SYSOP_AUDIT_TAMPER), C(NX_SYSOP_MONITOR));
+		  C(NX_SYSOP_AUDIT_TAMPER), C(NX_SYSOP_MONITOR), C(NX_SYSOP_AUDIT_EXPORT));
 }
 
 /* errno.h and energy.h are frozen too: apps compare against these values. */
@@ -261,7 +261,7 @@ static const struct section {
 	{ "NX_INFO_*", render_info_consts, UINT64_C(0x6883db2a83257831) },
 	{ "NX_CAP_*", render_cap_consts, UINT64_C(0xe19d7eb868a317c2) },
 	{ "NX_PLEDGE_* and NX_UNVEIL_*", render_pledge_consts, UINT64_C(0x6a2e0662b3ec9b74) },
-	{ "NX_CON_*, NX_FS_*, NX_SYSOP_*", render_service_consts, UINT64_C(0x87a2dbbe405456d4) },
+	{ "NX_CON_*, NX_FS_*, NX_SYSOP_*", render_service_consts, UINT64_C(0xdf6b7c42b00c9e03) },
 	{ "errno, energy, npk constants", render_other_consts, UINT64_C(0xb5c654f58d8af6dc) },
 };
 #define NSECTIONS	(sizeof(sections) / sizeof(sections[0]))

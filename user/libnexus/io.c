@@ -149,6 +149,11 @@ int nx_audit_tamper(uint64_t record, uint64_t byte)
 	return nx_sys(NX_SYSOP_AUDIT_TAMPER, record, byte, NULL);
 }
 
+int nx_audit_export(void)
+{
+	return nx_sys(NX_SYSOP_AUDIT_EXPORT, 0, 0, NULL);
+}
+
 int nx_monitor(void)
 {
 	return nx_sys(NX_SYSOP_MONITOR, 0, 0, NULL);

@@ -259,7 +259,7 @@ static int audit_list(void)
 	return n < 0 && n != -NX_ENOENT ? fail("audit", n) : 0;
 }
 
-/* audit | audit verify | audit tamper RECORD [BYTE] (debug builds) */
+/* audit | audit verify | audit export | audit tamper RECORD [BYTE] (debug builds) */
 static int cmd_audit(int argc, char **argv)
 {
 	uint64_t bad = 0, rec, byte = 0;
@@ -276,12 +276,16 @@ static int cmd_audit(int argc, char **argv)
 		printf("audit verify: ok, %ld records\n", (long)n);
 		return 0;
 	}
+	if (!strcmp(argv[1], "export")) {
+		n = nx_audit_export();
+		return n ? fail("audit export", n) : 0;
+	}
 	if (!strcmp(argv[1], "tamper") && argc >= 3 && parse_u64(argv[2], &rec) &&
 	    (argc < 4 || parse_u64(argv[3], &byte))) {
 		n = nx_audit_tamper(rec, byte);
 		return n ? fail("audit tamper", n) : 0;
 	}
-	printf("usage: audit [verify | tamper RECORD [BYTE]]\n");
+	printf("usage: audit [verify | export | tamper RECORD [BYTE]]\n");
 	return 1;
 }
 
@@ -356,7 +360,7 @@ static const struct command commands[] = {
 	{ "caps", "", "this shell's capabilities", cmd_caps },
 	{ "pledge", "[WORDS...]", "show or narrow this shell's promises", cmd_pledge },
 	{ "energy", "", "energy balances and strikes", cmd_energy },
-	{ "audit", "[verify]", "the audit log, or check its chain", cmd_audit },
+	{ "audit", "[verify|export]", "the audit log; check its chain; print it for the host", cmd_audit },
 	{ "time", "COMMAND", "run a command and say how long it took", cmd_time },
 	{ "uptime", "", "time since boot, and when this prompt first showed", cmd_uptime },
 	{ "poweroff", "", "switch the machine off", cmd_poweroff },
