@@ -359,6 +359,35 @@ static int spawn_failed(struct app *a, const char *path, const char *why, int er
 	return err;
 }
 
+/*
+ * The initial image is read-only kernel data, so a package found valid
+ * once stays valid: its load plan is kept, and the next spawn of it skips
+ * the checksum and the ELF checks (a third of a spawn's cost).
+ */
+static int parse_package(const void *pkg, size_t len, struct npk_app *plan,
+			 char *why, size_t n)
+{
+	static struct {
+		const void *pkg;
+		struct npk_app plan;
+	} cache[16];
+	static unsigned next;
+	int err;
+
+	for (unsigned i = 0; i < 16; i++)
+		if (cache[i].pkg == pkg) {
+			*plan = cache[i].plan;
+			return 0;
+		}
+	err = npk_parse(pkg, len, plan, why, n);
+	if (!err) {
+		cache[next].pkg = pkg;
+		cache[next].plan = *plan;
+		next = (next + 1) % 16;
+	}
+	return err;
+}
+
 /* A child never gets a promise or a spectrum its parent lacks. */
 static void narrow_to_parent(const struct app *parent, const struct nx_npk_header *h,
 			     uint64_t *pledges, enum sched_spectrum *spectrum)
@@ -391,7 +420,7 @@ int app_spawn(struct app *parent, const char *path, const char *args, uint32_t f
 	err = service_lookup_file(path, &node);
 	if (err)
 		return spawn_failed(NULL, path, "no such package", err);
-	err = npk_parse(tarfs_data(&node), node.size, &plan, why, sizeof(why));
+	err = parse_package(tarfs_data(&node), node.size, &plan, why, sizeof(why));
 	if (err)
 		return spawn_failed(NULL, path, why, err);
 	a = app_alloc();
