@@ -160,7 +160,18 @@ def test_energy_budget_preempts_strikes_demotes_and_kills():
         sh.close()
 
 
-def test_fork_bomb_does_not_stop_the_shell():
+def test_crashing_app_is_restarted_as_its_package_asks(sh):
+    sh.cmd("run -b crashy")
+    for n in (1, 2, 3):
+        sh.expect(r"app \d+ \(crashy\): Data abort")
+        sh.expect(r"app crashy: restarting \(%d of 3\)" % n)
+    sh.expect(r"app \d+ \(crashy\): Data abort")
+    audit = sh.cmd("audit")
+    assert len(re.findall(r"spawn\s+subject \d+\s+object \d+\s+crashy", audit)) == 4
+    assert "crashy" not in [p[1] for p in apps(sh).values()]
+
+
+def test_fork_bomb_does_not_stop_the_shell(capsys):
     m = shell_machine(icount=True, timeout=120)
     try:
         m.cmd("run -b forkbomb")
@@ -170,7 +181,8 @@ def test_fork_bomb_does_not_stop_the_shell():
             ticks = int(re.search(r"time: (\d+) ticks", out).group(1))
             worst = max(worst, ticks * INSN_PER_TICK)
             assert len(re.findall(r"forkbomb", out)) <= 48
-        print(f"worst ps under the fork bomb: {worst} instructions")
+        with capsys.disabled():
+            print(f"\n    worst ps under the fork bomb: {worst} instructions")
         assert worst < 20_000_000
         # Each kill takes a whole family; survivors keep spawning meanwhile,
         # and their orphans come to the shell, so sweep until none is left.
@@ -194,15 +206,16 @@ def test_audit_verify_fails_after_a_tamper(sh):
     assert "audit verify: FAILED at record 2" in sh.cmd("audit verify")
 
 
-def test_syscall_fuzzer_never_harms_the_kernel():
+def test_syscall_fuzzer_never_harms_the_kernel(capsys):
     m = shell_machine(icount=True, timeout=300)
     try:
         out = m.cmd("fuzz 1000000 0x4e65787573", timeout=300)
         r = re.search(r"fuzz: seed (0x[0-9a-f]+) calls (\d+) errors (\d+) "
                       r"bad-pointers refused (\d+) accepted (\d+)", out)
         assert r, out
-        print(f"syscall fuzzer: seed {r.group(1)}, {r.group(2)} calls, "
-              f"{r.group(4)} bad pointers refused")
+        with capsys.disabled():
+            print(f"\n    syscall fuzzer: seed {r.group(1)}, {r.group(2)} calls, "
+                  f"{r.group(4)} bad pointers refused, {r.group(5)} accepted")
         assert int(r.group(2)) == 1000000 and int(r.group(5)) == 0
         assert int(r.group(4)) > 10000
         assert "fuzz: ok" in out and "PANIC" not in out
