@@ -9,7 +9,7 @@ HV_OUT   := $(B)/hv
 HV_ELF   := $(HV_OUT)/rumkv.elf
 HV_LD    := hv/arch/aarch64/rumkv.ld
 HV_SRCS  := $(addprefix hv/arch/aarch64/,entry.S vectors.S cell_arch.c \
-	      cell_arch_boot.c mmio_emul.c pl011.c spinlock.c stage2.c stage2_boot.c \
+	      cell_arch_boot.c mmio_emul.c mmu.c mmu_boot.c pl011.c spinlock.c stage2.c stage2_boot.c \
 	      traps.c) \
 	    $(addprefix hv/core/,cell.c cell_boot.c config_default.c \
 	      config_bundle_boot.c manifest.c \

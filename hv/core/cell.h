@@ -82,6 +82,8 @@ struct cell *cell_create(const struct cell_config *cfg,
 void cell_announce(const struct cell *c);
 /* Boot: start @c on the calling core, hv_cores[@core]. Does not return. */
 __attribute__((noreturn)) void cell_start(struct cell *c, uint32_t core);
+/* The GIC's distributor and redistributors, [*lo, *hi), once found. */
+void cell_gic_range(uint64_t *lo, uint64_t *hi);
 /*
  * Boot: powers on @c's first core (real PSCI CPU_ON) as hv_cores[@core];
  * it sets up its own EL2 state and enters @c. False after saying why.
@@ -122,6 +124,14 @@ __attribute__((noreturn)) void cell_fault(struct cell *c, const char *access,
 /* Arch hooks. */
 /* Enters @k's cell at k->entry with x0 = k->arg, EL1, MMU off. */
 __attribute__((noreturn)) void cell_arch_enter(struct hv_core *k);
+/*
+ * RumKV's own EL2 map: built at boot from the machine's RAM and the
+ * devices RumKV drives (false if they do not fit), turned on by each core
+ * in cell_arch_setup(); the boot core enters its cell last, through
+ * cell_arch_enter_after_boot(), which unmaps the boot-only pages first.
+ */
+bool cell_arch_map_self(const struct hv_config *cfg, uint64_t dev_lo, uint64_t dev_hi);
+__attribute__((noreturn)) void cell_arch_enter_after_boot(struct hv_core *k);
 __attribute__((noreturn)) void cell_arch_park(void);
 __attribute__((noreturn)) void cell_arch_poweroff(void);
 void cell_arch_setup(void);	/* once per core, before its first entry */

@@ -32,6 +32,13 @@
 /* The machine's GICv3: distributor and redistributor region. */
 static uint64_t gicd_size, gicr_base, gicr_size;
 
+void cell_gic_range(uint64_t *lo, uint64_t *hi)
+{
+	*lo = vgic_dist_base;
+	*hi = gicr_base + gicr_size > vgic_dist_base + gicd_size ?
+	      gicr_base + gicr_size : vgic_dist_base + gicd_size;
+}
+
 static uint64_t page_down(uint64_t a)
 {
 	return a & ~PAGE_MASK;
@@ -304,7 +311,7 @@ static void cell_bind(struct cell *c, uint32_t core)
 void cell_start(struct cell *c, uint32_t core)
 {
 	cell_bind(c, core);
-	cell_arch_enter(&hv_cores[core]);
+	cell_arch_enter_after_boot(&hv_cores[core]);
 }
 
 /*

@@ -77,6 +77,7 @@ void hv_main(uint64_t dtb, uint64_t bundle)
 	const struct hv_config *cfg;
 	const void *machine;
 	struct cell *first = NULL;
+	uint64_t gic_lo, gic_hi;
 
 	hv_cores_init();
 	log_printf("\nrumkv: RumKV at EL2, image 0x%lx-0x%lx\n",
@@ -106,6 +107,10 @@ void hv_main(uint64_t dtb, uint64_t bundle)
 			   (unsigned long)first->cfg->entry);
 		cell_arch_poweroff();
 	}
+	cell_gic_range(&gic_lo, &gic_hi);
+	if (!cell_arch_map_self(cfg, gic_lo, gic_hi))
+		cell_arch_poweroff();
+	cell_arch_setup();		/* this core's map on */
 	hv_report_sizes();
 	/* Every line first: once cores run, their output would interleave. */
 	for (uint32_t i = 0; i < cell_count; i++)

@@ -20,6 +20,8 @@ TERMINATED = "rumkv: cell 0 (rumpk) terminated: stage-2 fault"
 def test_rumpk_boots_in_cell_0_at_el1_with_512_mib(cell):
     assert "rumkv: cell 0 (rumpk): 512 MiB at 0x40000000" in cell.banner
     assert re.search(r"rumkv: resident: text \d+", cell.banner)
+    # Checked by the EL2 walker itself (AT S1E2R) after the pages went.
+    assert re.search(r"rumkv: boot-only code and data unmapped: \d+ KiB", cell.banner)
     out = cell.cmd("info")
     # The cell's device tree: PSCI through (trapped) SMC, every virtio slot.
     assert "psci smc" in out

@@ -10,14 +10,13 @@
 #include "core/log.h"
 #include "core/stage2.h"
 #include "stage2_desc.h"
+#include "mmu.h"
 #include "sysreg.h"
 
 #define PSCI_CPU_OFF	0x84000002ul	/* Arm DEN 0022D 5.1.3 */
 #define PSCI_CPU_ON_64	0xc4000003ul	/* Arm DEN 0022D 5.1.4 */
 #define PSCI_SYSTEM_OFF	0x84000008ul
 
-#define SCTLR_EL2_RES1	0x30c50830ul	/* Arm ARM D13.2.119, non-VHE */
-#define SCTLR_EL2_I	(1ul << 12)	/* instruction cache on */
 #define SCTLR_EL1_RES1	0x30d00800ul	/* MMU, caches, alignment off */
 #define MPIDR_AFF_MASK	0xff00fffffful
 #define MPIDR_RES1	(1ul << 31)
@@ -60,7 +59,7 @@ void cell_arch_setup(void)
 {
 	uint64_t parange = sysreg_read(id_aa64mmfr0_el1) & 0xf;
 
-	sysreg_write(sctlr_el2, SCTLR_EL2_RES1 | SCTLR_EL2_I);
+	hv_mmu_enable();
 	/* PS is the PA size the walker may output; 5 (48 bits) is plenty. */
 	sysreg_write(vtcr_el2, VTCR_RES1 | VTCR_T0SZ | VTCR_SL0_L1 |
 		     VTCR_IRGN_WB | VTCR_ORGN_WB | VTCR_SH_INNER |
