@@ -1,6 +1,6 @@
 #include "parse.h"
 
-static int digit_value(char c)
+int parse_hex_digit(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -8,7 +8,7 @@ static int digit_value(char c)
 		return c - 'a' + 10;
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
-	return 99;
+	return -1;
 }
 
 bool parse_u64(const char *s, uint64_t *out)
@@ -23,9 +23,9 @@ bool parse_u64(const char *s, uint64_t *out)
 	if (!*s)
 		return false;
 	for (; *s; s++) {
-		int d = digit_value(*s);
+		int d = parse_hex_digit(*s);
 
-		if (d >= (int)base || v > (UINT64_MAX - (uint64_t)d) / base)
+		if (d < 0 || d >= (int)base || v > (UINT64_MAX - (uint64_t)d) / base)
 			return false;
 		v = v * base + (uint64_t)d;
 	}

@@ -57,7 +57,7 @@ PROV_HOBJS   := $(patsubst %,$(HOUT)/obj/%.o,$(PROV_SRCS) $(PROV_TP_SRCS))
 PROV_TOBJS   := $(patsubst %,$(B)/tools/obj/%.o,$(PROV_TP_SRCS) \
 		kernel/sec/provchain_check.c kernel/sec/sodium_shim.c \
 		tools/provchain_parse.c tools/provchain-verify.c \
-		tools/provchain-keygen.c)
+		tools/provchain-keygen.c lib/parse.c)
 $(PROV_KOBJS): KCFLAGS += $(PROV_DEFS) $(PROV_INC) -I$(PROV_OUT)/include
 $(PROV_HOBJS) $(PROV_TOBJS): HCFLAGS += $(PROV_DEFS) $(PROV_INC)
 $(PROV_KOBJS) $(PROV_HOBJS) $(PROV_TOBJS): | $(BLAKE3) $(SODIUM) $(PROV_SHIM)
@@ -65,7 +65,7 @@ $(B)/tools/obj/tools/provchain-verify.c.o: \
 	HCFLAGS += -DPROVCHAIN_PUBKEY_FILE='"$(abspath $(PROV_PUBKEY))"'
 
 UNIT_TESTS   += provchain
-test_provchain_SRCS   := $(PROV_SRCS) tools/provchain_parse.c $(PROV_SEED_C) \
+test_provchain_SRCS   := $(PROV_SRCS) tools/provchain_parse.c lib/parse.c $(PROV_SEED_C) \
 			 $(PROV_LIB)
 test_provchain_CFLAGS := -I. $(PROV_DEFS) $(PROV_INC)
 # The test runs the verifier on its own export and b3sum on its records.
@@ -98,7 +98,7 @@ $(PROV_KEYGEN): $(B)/tools/obj/tools/provchain-keygen.c.o \
 
 $(PROV_VERIFY): $(addprefix $(B)/tools/obj/,tools/provchain-verify.c.o \
 		tools/provchain_parse.c.o kernel/sec/provchain_check.c.o \
-		kernel/sec/sodium_shim.c.o) $(PROV_LIB)
+		kernel/sec/sodium_shim.c.o lib/parse.c.o) $(PROV_LIB)
 	@echo '  HOSTLD  $@'
 	$(Q)$(HCC) $(HCFLAGS) $^ -o $@
 

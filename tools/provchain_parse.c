@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "nexus/errno.h"
+#include "parse.h"
 #include "tools/provchain_parse.h"
 
 void provchain_log_init(struct provchain_log *log)
@@ -21,17 +22,6 @@ void provchain_log_free(struct provchain_log *log)
 	provchain_log_init(log);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* " " then 2 * @len hex digits into @out; NULL if the field is not that. */
 static const char *bytes_field(const char *p, void *out, size_t len)
 {
@@ -40,7 +30,7 @@ static const char *bytes_field(const char *p, void *out, size_t len)
 	if (p == NULL || *p++ != ' ')
 		return NULL;
 	for (size_t i = 0; i < len; i++, p += 2) {
-		int hi = hexval(p[0]), lo = hi < 0 ? -1 : hexval(p[1]);
+		int hi = parse_hex_digit(p[0]), lo = hi < 0 ? -1 : parse_hex_digit(p[1]);
 
 		if (hi < 0 || lo < 0)
 			return NULL;
@@ -56,7 +46,7 @@ static const char *num_field(const char *p, uint64_t *v, unsigned digits)
 		return NULL;
 	*v = 0;
 	for (unsigned i = 0; i < digits; i++) {
-		int d = hexval(*p++);
+		int d = parse_hex_digit(*p++);
 
 		if (d < 0)
 			return NULL;

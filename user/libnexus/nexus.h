@@ -84,6 +84,8 @@ int nx_monitor(void);
 int nx_sys(uint32_t op, uint64_t arg0, uint64_t arg1, struct nx_msg *reply);
 
 const char *nx_strerror(int64_t err);
+/* Split @s at spaces in place: up to @max words into @argv, NULL after. */
+int nx_split(char *s, char **argv, int max);
 
 /* Parsing (from lib/parse.c). */
 #include "parse.h"

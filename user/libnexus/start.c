@@ -12,9 +12,9 @@ const struct nx_systable *nx_systable(void)
 	return st;
 }
 
-static int split(char *s, char **argv, int max)
+int nx_split(char *s, char **argv, int max)
 {
-	int argc = 1;
+	int argc = 0;
 
 	while (*s && argc < max) {
 		while (*s == ' ')
@@ -46,6 +46,6 @@ void nx_start(const struct nx_systable *systable)
 	memcpy(name, st->name, sizeof(name) - 1);
 	memcpy(argbuf, (const char *)st->args, st->args_len + 1);
 	argv[0] = name;
-	argc = split(argbuf, argv, ARGV_MAX);
+	argc = 1 + nx_split(argbuf, argv + 1, ARGV_MAX - 1);
 	nx_exit(main(argc, argv));
 }

@@ -368,23 +368,6 @@ static const struct command commands[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
-static int split(char *s, char **argv)
-{
-	int argc = 0;
-
-	while (*s && argc < ARGS_MAX) {
-		while (*s == ' ')
-			*s++ = '\0';
-		if (!*s)
-			break;
-		argv[argc++] = s;
-		while (*s && *s != ' ')
-			s++;
-	}
-	argv[argc] = NULL;
-	return argc;
-}
-
 static void execute_argv(int argc, char **argv)
 {
 	char path[64];
@@ -413,7 +396,7 @@ static void execute(char *line)
 {
 	char *argv[ARGS_MAX + 1];
 
-	execute_argv(split(line, argv), argv);
+	execute_argv(nx_split(line, argv, ARGS_MAX), argv);
 }
 
 static void echo(const char *s, size_t n)
