@@ -10,6 +10,7 @@
 
 #include "arch/hal.h"
 #include "core/clock.h"
+#include "core/fiber.h"
 #include "core/kprintf.h"
 #include "drivers/blk_cmd.h"
 #include "drivers/virtio_blk.h"
@@ -51,10 +52,10 @@ static void blk_info_cmd(void)
 		i.features & VIRTIO_BLK_F_FLUSH ? " FLUSH" : "",
 		i.features & VIRTIO_BLK_F_RO ? " RO" : "");
 	kprintf("requests: %lu submitted, %lu completed, %lu failed; "
-		"%lu interrupts, %lu notifications\n",
+		"%lu interrupts, %lu notifications, %lu replayed\n",
 		(unsigned long)i.submitted, (unsigned long)i.completed,
 		(unsigned long)i.errors, (unsigned long)i.interrupts,
-		(unsigned long)i.notifies);
+		(unsigned long)i.notifies, (unsigned long)i.replayed);
 }
 
 static void blk_read_cmd(uint64_t sector)
@@ -117,9 +118,13 @@ static uint32_t pattern(uint32_t seed, uint64_t sector, unsigned word)
 	return x * 0x2c1b3c6du;
 }
 
-/* Submit every chunk, then wait for all: the queue runs full. */
+/*
+ * Submit every chunk, then wait for all: the queue runs full. With
+ * @restart, the driver is restarted once the device holds a ringful, to
+ * show that nothing submitted is lost.
+ */
 static int transfer(struct vblk_req *reqs, unsigned nreq, enum vblk_op op,
-		    uint64_t first, uint32_t n, uint8_t *buf)
+		    uint64_t first, uint32_t n, uint8_t *buf, bool restart)
 {
 	int err = 0;
 
@@ -136,6 +141,17 @@ static int transfer(struct vblk_req *reqs, unsigned nreq, enum vblk_op op,
 			nreq = i;
 			break;
 		}
+	}
+	if (restart && !err) {
+		int pending;
+
+		sched_yield();		/* the Photon driver fills the ring */
+		pending = vblk_restart();
+		if (pending < 0)
+			err = pending;
+		else
+			kprintf("blk test: driver restarted with %d of %u requests "
+				"unfinished; they are replayed\n", pending, nreq);
 	}
 	for (unsigned i = 0; i < nreq; i++) {
 		int r = vblk_wait(&reqs[i]);
@@ -158,7 +174,7 @@ static void print_rate(const char *what, uint64_t ticks, uint32_t n)
 		(unsigned long)(kib ? ns / kib : ns));
 }
 
-static void blk_test_cmd(uint64_t n)
+static void blk_test_cmd(uint64_t n, bool restart)
 {
 	struct vblk_info info;
 	size_t bytes = (size_t)n * VBLK_SECTOR;
@@ -173,7 +189,8 @@ static void blk_test_cmd(uint64_t n)
 
 	vblk_info(&info);
 	if (n == 0 || n > TEST_MAX_SECTORS || n > info.capacity) {
-		kprintf("usage: blk test N (1 to %u sectors, at most the capacity)\n",
+		kprintf("usage: blk test N [restart] (1 to %u sectors, at most "
+			"the capacity)\n",
 			TEST_MAX_SECTORS);
 		return;
 	}
@@ -191,10 +208,10 @@ static void blk_test_cmd(uint64_t n)
 			((uint32_t *)out)[s * (VBLK_SECTOR / 4) + w] =
 				pattern(seed, first + s, w);
 	t0 = hal_time_now();
-	err = transfer(reqs, nreq, VBLK_WRITE, first, (uint32_t)n, out);
+	err = transfer(reqs, nreq, VBLK_WRITE, first, (uint32_t)n, out, restart);
 	t1 = hal_time_now();
 	if (!err)
-		err = transfer(reqs, nreq, VBLK_READ, first, (uint32_t)n, in);
+		err = transfer(reqs, nreq, VBLK_READ, first, (uint32_t)n, in, false);
 	t2 = hal_time_now();
 	if (err) {
 		kprintf("blk test: I/O error %d: FAIL\n", err);
@@ -230,7 +247,8 @@ out:
 
 static void usage(void)
 {
-	kprintf("usage: blk info | read SECTOR | write SECTOR TEXT | test N | restart\n");
+	kprintf("usage: blk info | read SECTOR | write SECTOR TEXT | "
+		"test N [restart] | restart\n");
 }
 
 void blk_cmd(int argc, char **argv)
@@ -254,9 +272,11 @@ void blk_cmd(int argc, char **argv)
 	} else if (!strcmp(argv[1], "write") && argc >= 4) {
 		blk_write_cmd(v, argc - 3, argv + 3);
 	} else if (!strcmp(argv[1], "test") && argc == 3) {
-		blk_test_cmd(v);
+		blk_test_cmd(v, false);
+	} else if (!strcmp(argv[1], "test") && argc == 4 && !strcmp(argv[3], "restart")) {
+		blk_test_cmd(v, true);
 	} else if (!strcmp(argv[1], "restart") && argc == 2) {
-		if (!vblk_restart())
+		if (vblk_restart() >= 0)
 			kprintf("blk: device reset and queue rebuilt\n");
 		blk_info_cmd();
 	} else {

@@ -38,7 +38,7 @@ static struct {
 	struct vblk_req *head, *tail;	/* submitted, not yet completed; id order */
 	uint32_t next_id;
 	unsigned generation;
-	uint64_t submitted, completed, errors, interrupts, notifies;
+	uint64_t submitted, completed, errors, interrupts, notifies, replayed;
 } vblk;
 
 static void vblk_irq(unsigned irq)
@@ -201,21 +201,24 @@ int vblk_start(void)
 
 int vblk_restart(void)
 {
-	int err;
+	int err, pending = 0;
 
 	if (!vblk.up)
 		return -NX_ENOENT;
 	/* After the reset the device no longer touches the old rings. */
 	virtio_mmio_reset(&vblk.dev);
-	for (struct vblk_req *r = vblk.head; r; r = r->next)
+	for (struct vblk_req *r = vblk.head; r; r = r->next) {
 		r->on_ring = false;
+		pending++;
+	}
 	err = device_up();
 	if (err) {
 		kprintf("virtio-blk: restart failed (%d); requests stay queued\n", err);
 		return err;
 	}
+	vblk.replayed += (uint64_t)pending;
 	event_signal(&vblk.kick);
-	return 0;
+	return pending;
 }
 
 int vblk_submit(struct vblk_req *r)
@@ -296,6 +299,7 @@ int vblk_info(struct vblk_info *out)
 		.errors = vblk.errors,
 		.interrupts = vblk.interrupts,
 		.notifies = vblk.notifies,
+		.replayed = vblk.replayed,
 	};
 	return 0;
 }

@@ -66,6 +66,7 @@ struct vblk_info {
 	unsigned slot, irq;
 	unsigned generation;		/* driver starts since boot */
 	uint64_t submitted, completed, errors, interrupts, notifies;
+	uint64_t replayed;		/* put on a new ring by a restart */
 };
 
 /*
@@ -76,7 +77,8 @@ struct vblk_info {
 int vblk_start(void);
 /*
  * Reset the device and rebuild its queue; requests still on the
- * submitted list are replayed. Fiber context.
+ * submitted list are replayed. Fiber context. Returns how many were
+ * pending, or -NX_ENOENT and the errors of vblk_start().
  */
 int vblk_restart(void);
 /*
