@@ -30,6 +30,11 @@ void hal_timer_disarm(void);
 uint64_t hal_irq_save(void);		/* mask, return the previous state */
 void hal_irq_restore(uint64_t state);
 void hal_idle(void);
+/*
+ * Let interrupt @irq reach this CPU, once a handler is registered for
+ * it (drivers do this; the arch layer enables its own timer and UART).
+ */
+void hal_irq_enable(unsigned irq);
 
 /* Print a frame-pointer backtrace of the caller, with symbol names. */
 void hal_backtrace(void);

@@ -21,10 +21,12 @@ KERNEL_RELEASE = os.environ.get("NEXUS_KERNEL_RELEASE",
 ICOUNT = "shift=0,align=off,sleep=off"
 
 
-def qemu_command(kernel=KERNEL, el2=False, icount=False, memory="512M", hv=None):
+def qemu_command(kernel=KERNEL, el2=False, icount=False, memory="512M", hv=None,
+                 extra=None):
     """Rumpk bare (entered at EL1, or at EL2 with el2=True), or as cell 0
     under the hypervisor image `hv`, which QEMU enters at EL2 while its
-    generic loader places Rumpk at its link address."""
+    generic loader places Rumpk at its link address. `extra` is a list of
+    further QEMU arguments (devices, drives, globals), appended last."""
     machine = "virt,gic-version=3" + (",virtualization=on" if el2 or hv else "")
     cmd = ["qemu-system-aarch64", "-M", machine, "-cpu", "cortex-a72",
            "-m", "1G" if hv else memory, "-nographic", "-nic", "none"]
@@ -34,6 +36,8 @@ def qemu_command(kernel=KERNEL, el2=False, icount=False, memory="512M", hv=None)
         cmd += ["-kernel", kernel]
     if icount:
         cmd += ["-icount", ICOUNT]
+    if extra:
+        cmd += list(extra)
     return cmd
 
 

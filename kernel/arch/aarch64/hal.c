@@ -1,6 +1,7 @@
 /* The small HAL pieces: interrupt mask, idle, time, backtraces. */
 #include "arch/hal.h"
 #include "core/kprintf.h"
+#include "gic.h"
 #include "sysreg.h"
 #include "trap.h"
 
@@ -19,6 +20,11 @@ void hal_irq_restore(uint64_t state)
 {
 	if (!(state & DAIF_I))
 		__asm__ volatile("msr daifclr, #2" : : : "memory");
+}
+
+void hal_irq_enable(unsigned irq)
+{
+	gic_enable_irq(irq);
 }
 
 /* WFI wakes on a pending interrupt even while it is masked. */

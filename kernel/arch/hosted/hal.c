@@ -69,6 +69,12 @@ void hal_irq_restore(uint64_t state)
 	masked = state;
 }
 
+/* Only the console and the timer interrupt a hosted kernel. */
+void hal_irq_enable(unsigned irq)
+{
+	(void)irq;
+}
+
 /* The "interrupt" that hands the bytes read by hal_idle() to the console. */
 void hosted_console_irq(unsigned irq)
 {

@@ -1,0 +1,97 @@
+/*
+ * The virtio-blk driver (virtio 1.2, section 5.2): one device, one
+ * request queue, served by a Photon fiber. Clients hand it requests and
+ * wait on each request's completion event; the fiber moves requests onto
+ * the ring, and the device's interrupt wakes it to complete them. No
+ * polling anywhere.
+ *
+ * Every request gets an id and stays on the driver's submitted list from
+ * vblk_submit() until its completion is signalled. A driver restart
+ * (vblk_restart(): device reset, queue rebuilt) therefore loses nothing:
+ * whatever the old ring held is simply put on the new one again, in id
+ * order. Re-running a read or a write of the same data is harmless, so
+ * replay needs no record of how far the device had got.
+ */
+#ifndef VIRTIO_BLK_H
+#define VIRTIO_BLK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/event.h"
+
+#define VBLK_SECTOR		512u
+#define VBLK_MAX_SECTORS	128u	/* per request: 64 KiB */
+
+/* Feature bits of the block device (5.2.3). */
+#define VIRTIO_BLK_F_RO		(1ull << 5)
+#define VIRTIO_BLK_F_BLK_SIZE	(1ull << 6)
+#define VIRTIO_BLK_F_FLUSH	(1ull << 9)
+
+enum vblk_op { VBLK_READ, VBLK_WRITE, VBLK_FLUSH };
+
+/* The header the device reads first (5.2.6). */
+struct virtio_blk_hdr {
+	uint32_t type;
+	uint32_t reserved;
+	uint64_t sector;
+};
+
+/*
+ * One request. The caller fills op, sector, buf and count and keeps the
+ * struct alive, unmoved, until done is signalled; it may live on a fiber
+ * stack, since kernel memory is mapped VA == PA and so is DMA-addressable
+ * as it is.
+ */
+struct vblk_req {
+	enum vblk_op op;
+	uint64_t sector;
+	void *buf;			/* count * VBLK_SECTOR bytes; NULL to flush */
+	uint32_t count;			/* 0 to flush */
+	/* Set by the driver. */
+	uint32_t id;			/* unique since boot */
+	int result;			/* 0, -NX_EIO; valid once done */
+	struct event done;
+	/* The driver's own; the device reads hdr and writes status. */
+	struct vblk_req *next;		/* submitted list */
+	bool on_ring;
+	struct virtio_blk_hdr hdr;
+	uint8_t status;
+};
+
+struct vblk_info {
+	uint64_t capacity;		/* in sectors */
+	uint64_t offered, features;
+	unsigned queue_size;
+	unsigned slot, irq;
+	unsigned generation;		/* driver starts since boot */
+	uint64_t submitted, completed, errors, interrupts, notifies;
+	uint64_t replayed;		/* put on a new ring by a restart */
+};
+
+/*
+ * Find the device, set it up and start the driver fiber; a no-op once
+ * running. 0, -NX_ENOENT (no modern virtio-blk device), -NX_EIO,
+ * -NX_ENOMEM.
+ */
+int vblk_start(void);
+/*
+ * Reset the device and rebuild its queue; requests still on the
+ * submitted list are replayed. Fiber context. Returns how many were
+ * pending, or -NX_ENOENT and the errors of vblk_start().
+ */
+int vblk_restart(void);
+/*
+ * Queue @r. 0, or before anything is queued: -NX_ENOENT (driver not
+ * started), -NX_EINVAL (bad buffer or count), -NX_ERANGE (past the end of
+ * the disk), -NX_EROFS (write to a read-only device). A flush on a device
+ * without a write cache completes at once.
+ */
+int vblk_submit(struct vblk_req *r);
+/* Fiber context: block until @r completes; returns its result. */
+int vblk_wait(struct vblk_req *r);
+/* Submit and wait: @count sectors from @sector to or from @buf. */
+int vblk_io(enum vblk_op op, uint64_t sector, void *buf, uint32_t count);
+int vblk_info(struct vblk_info *out);
+
+#endif
