@@ -49,10 +49,19 @@ _Static_assert(offsetof(struct nx_msg, buf) == 48, "nx_msg buf");
 #define NX_FS_CLOSE		3	/* arg0 = handle */
 #define NX_FS_STAT		4	/* path, arg0 = struct nx_stat * */
 #define NX_FS_READDIR		5	/* path, arg0 = index, arg1 = struct nx_dirent * */
+#define NX_FS_WRITE		6	/* arg0 = handle, buf/len = data -> bytes */
+#define NX_FS_FSYNC		7	/* arg0 = handle: durable when this returns */
+#define NX_FS_MKDIR		8	/* path */
+#define NX_FS_UNLINK		9	/* path: a file or an empty directory */
+#define NX_FS_RENAME		10	/* path -> arg0/arg1 = new path address/length */
+#define NX_FS_STATFS		11	/* path (any in the mount), arg0 = struct nx_statfs * */
+#define NX_FS_SEEK		12	/* arg0 = handle, arg1 = offset -> offset */
 
 #define NX_O_READ		0x1u
 #define NX_O_WRITE		0x2u
 #define NX_O_CREATE		0x4u
+#define NX_O_TRUNC		0x8u	/* with WRITE: start empty */
+#define NX_O_APPEND		0x10u	/* with WRITE: every write at the end */
 
 #define NX_PATH_MAX		256
 
@@ -73,6 +82,14 @@ struct nx_dirent {
 	uint32_t pad;
 };
 _Static_assert(sizeof(struct nx_dirent) == 80, "nx_dirent size");
+
+struct nx_statfs {
+	char type[16];		/* "tarfs", "littlefs", "nexfs" */
+	uint64_t block_size;
+	uint64_t blocks;
+	uint64_t blocks_free;
+};
+_Static_assert(sizeof(struct nx_statfs) == 40, "nx_statfs size");
 
 /* sys: what only the kernel can do, each behind a promise */
 #define NX_SYSOP_KILL		1	/* arg0 = app id (PROC; own descendants) */

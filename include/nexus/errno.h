@@ -15,6 +15,7 @@
 #define NX_EFAULT	14	/* bad address */
 #define NX_EBUSY	16	/* resource in use */
 #define NX_EEXIST	17	/* object already exists */
+#define NX_EXDEV	18	/* rename across filesystems */
 #define NX_EINVAL	22	/* invalid argument */
 #define NX_ENOSPC	28	/* no space left */
 #define NX_EROFS	30	/* read-only file system */

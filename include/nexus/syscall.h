@@ -51,6 +51,7 @@
 #define NX_INFO_IRQ		2	/* index-th IRQ line: struct nx_irq_info */
 #define NX_INFO_AUDIT		3	/* index-th audit record */
 #define NX_INFO_MEM		4	/* struct nx_mem_info */
+#define NX_INFO_MOUNT		5	/* index-th mount: struct nx_mount_info */
 
 #define NX_NAME_MAX		16
 
@@ -79,6 +80,12 @@ struct nx_irq_info {
 	char name[NX_NAME_MAX];
 };
 _Static_assert(sizeof(struct nx_irq_info) == 32, "nx_irq_info size");
+
+struct nx_mount_info {
+	char point[32];		/* "/", "/data", ... */
+	char type[16];		/* "tarfs", "littlefs", "nexfs" */
+};
+_Static_assert(sizeof(struct nx_mount_info) == 48, "nx_mount_info size");
 
 struct nx_mem_info {
 	uint64_t pages_total;

@@ -333,6 +333,7 @@ static void fg_remove(struct app *a)
 
 static void free_resources(struct app *a)
 {
+	service_fs_close_all(a);
 	chan_release_app(a);
 	cap_space_clear(&a->caps);
 	if (a->space)

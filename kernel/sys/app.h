@@ -21,7 +21,7 @@
 #include <nexus/systable.h>
 
 #include "core/event.h"
-#include "fs/tarfs.h"
+#include "fs/vfs.h"
 #include "sec/cap.h"
 #include "sec/unveil.h"
 
@@ -36,7 +36,9 @@ struct channel;
 
 struct app_file {
 	bool used;
-	struct tarfs_node node;
+	unsigned flags;			/* NX_O_* it was opened with */
+	struct vfs_mount *mount;
+	void *file;			/* the filesystem's handle */
 	uint64_t offset;
 };
 

@@ -8,6 +8,7 @@
 #include "core/energy.h"
 #include "core/fiber.h"
 #include "core/irq.h"
+#include "fs/vfs.h"
 #include "mm/page_alloc.h"
 #include "sec/pledge.h"
 #include "sec/provchain.h"
@@ -77,7 +78,9 @@ int64_t sys_info(struct app *a, const uint64_t *x)
 		struct nx_irq_info irq;
 		struct nx_mem_info mem;
 		struct nx_audit_record audit;
+		struct nx_mount_info mount;
 	} u;
+	const struct vfs_mount *mnt;
 	size_t size;
 	int64_t r;
 
@@ -101,6 +104,15 @@ int64_t sys_info(struct app *a, const uint64_t *x)
 		size = sizeof(u.mem);
 		u.mem.pages_total = page_count_total();
 		u.mem.pages_free = page_count_free();
+		r = 0;
+		break;
+	case NX_INFO_MOUNT:
+		size = sizeof(u.mount);
+		mnt = vfs_mount_at((unsigned)index);
+		if (!mnt)
+			return -NX_ENOENT;
+		strlcpy(u.mount.point, mnt->point, sizeof(u.mount.point));
+		strlcpy(u.mount.type, mnt->ops->type, sizeof(u.mount.type));
 		r = 0;
 		break;
 	case NX_INFO_AUDIT:

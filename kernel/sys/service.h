@@ -21,6 +21,8 @@ chan_serve_fn service_sys;
 /* The initial image: mounted once at boot. */
 int service_mount_initrd(const void *img, size_t size);
 int service_lookup_file(const char *path, struct tarfs_node *out);
+/* @a is going: close its files. */
+void service_fs_close_all(struct app *a);
 
 /* 1 and the cell id when a RumKV hypervisor is underneath, else 0. */
 uint32_t service_hv_cell(uint32_t *cell);

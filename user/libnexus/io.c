@@ -98,6 +98,48 @@ int64_t read(int fd, void *buf, size_t len)
 	return nx_call(&nx_fs, &m);
 }
 
+int64_t write(int fd, const void *buf, size_t len)
+{
+	struct nx_msg m = { .op = NX_FS_WRITE, .arg = { (uint64_t)fd },
+			    .buf = (uint64_t)buf, .len = len };
+
+	return nx_call(&nx_fs, &m);
+}
+
+int fsync(int fd)
+{
+	struct nx_msg m = { .op = NX_FS_FSYNC, .arg = { (uint64_t)fd } };
+
+	return (int)nx_call(&nx_fs, &m);
+}
+
+int64_t lseek(int fd, uint64_t offset)
+{
+	struct nx_msg m = { .op = NX_FS_SEEK, .arg = { (uint64_t)fd, offset } };
+
+	return nx_call(&nx_fs, &m);
+}
+
+int mkdir(const char *path)
+{
+	return (int)fs_path(NX_FS_MKDIR, path, 0, 0);
+}
+
+int unlink(const char *path)
+{
+	return (int)fs_path(NX_FS_UNLINK, path, 0, 0);
+}
+
+int rename(const char *from, const char *to)
+{
+	return (int)fs_path(NX_FS_RENAME, from, (uint64_t)to, strlen(to));
+}
+
+int nx_statfs(const char *path, struct nx_statfs *st)
+{
+	return (int)fs_path(NX_FS_STATFS, path, (uint64_t)st, 0);
+}
+
 int close(int fd)
 {
 	struct nx_msg m = { .op = NX_FS_CLOSE, .arg = { (uint64_t)fd } };

@@ -70,6 +70,13 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
 int open(const char *path, unsigned flags);
 int64_t read(int fd, void *buf, size_t len);
 int close(int fd);
+int64_t write(int fd, const void *buf, size_t len);
+int fsync(int fd);
+int64_t lseek(int fd, uint64_t offset);	/* from the start */
+int mkdir(const char *path);
+int unlink(const char *path);
+int rename(const char *from, const char *to);
+int nx_statfs(const char *path, struct nx_statfs *st);
 int nx_stat(const char *path, struct nx_stat *st);
 int nx_readdir(const char *path, uint64_t index, struct nx_dirent *de);
 

@@ -88,6 +88,138 @@ static int cmd_cat(int argc, char **argv)
 	return n < 0 ? fail(argv[1], n) : 0;
 }
 
+static void join(int argc, char **argv, char *out, size_t n)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < argc && len < n; i++)
+		len += (size_t)snprintf(out + len, n - len, "%s%s", i ? " " : "", argv[i]);
+}
+
+static int cmd_mount(int argc, char **argv)
+{
+	struct nx_mount_info mi;
+
+	(void)argc;
+	(void)argv;
+	for (uint64_t i = 0; nx_info(NX_INFO_MOUNT, i, &mi, sizeof(mi)) >= 0; i++)
+		printf("%-10s on %s\n", mi.type, mi.point);
+	return 0;
+}
+
+static int cmd_df(int argc, char **argv)
+{
+	struct nx_mount_info mi;
+	struct nx_statfs st;
+
+	(void)argc;
+	(void)argv;
+	printf("%-10s %-9s %10s %10s %10s\n", "mount", "type", "KiB", "used", "free");
+	for (uint64_t i = 0; nx_info(NX_INFO_MOUNT, i, &mi, sizeof(mi)) >= 0; i++) {
+		int err = nx_statfs(mi.point, &st);
+
+		if (err) {
+			printf("%-10s %s\n", mi.point, nx_strerror(err));
+			continue;
+		}
+		printf("%-10s %-9s %10lu %10lu %10lu\n", mi.point, st.type,
+		       (unsigned long)(st.blocks * st.block_size / 1024),
+		       (unsigned long)((st.blocks - st.blocks_free) * st.block_size / 1024),
+		       (unsigned long)(st.blocks_free * st.block_size / 1024));
+	}
+	return 0;
+}
+
+/* mkdir/rm PATH...: one call per path, the first error ends it. */
+static int each_path(int argc, char **argv, int (*op)(const char *), const char *what)
+{
+	if (argc < 2) {
+		printf("usage: %s PATH...\n", what);
+		return 1;
+	}
+	for (int i = 1; i < argc; i++) {
+		int err = op(argv[i]);
+
+		if (err)
+			return fail(argv[i], err);
+	}
+	return 0;
+}
+
+static int cmd_mkdir(int argc, char **argv)
+{
+	return each_path(argc, argv, mkdir, "mkdir");
+}
+
+static int cmd_rm(int argc, char **argv)
+{
+	return each_path(argc, argv, unlink, "rm");
+}
+
+static int cmd_mv(int argc, char **argv)
+{
+	int err;
+
+	if (argc != 3) {
+		printf("usage: mv FROM TO\n");
+		return 1;
+	}
+	err = rename(argv[1], argv[2]);
+	return err ? fail("mv", err) : 0;
+}
+
+/* write FILE TEXT...: the words and a newline, replacing FILE, made durable. */
+static int cmd_write(int argc, char **argv)
+{
+	char text[NX_ARGS_MAX];
+	int64_t n;
+	int fd, err;
+
+	if (argc < 2) {
+		printf("usage: write FILE [TEXT...]\n");
+		return 1;
+	}
+	join(argc - 2, argv + 2, text, sizeof(text) - 1);
+	text[strlen(text) + 1] = '\0';
+	text[strlen(text)] = '\n';
+	fd = open(argv[1], NX_O_WRITE | NX_O_CREATE | NX_O_TRUNC);
+	if (fd < 0)
+		return fail(argv[1], fd);
+	n = write(fd, text, strlen(text));
+	err = n < 0 ? (int)n : fsync(fd);
+	close(fd);
+	return err ? fail(argv[1], err) : 0;
+}
+
+static int cmd_hexdump(int argc, char **argv)
+{
+	uint8_t buf[16];
+	uint64_t off = 0;
+	int64_t n;
+	int fd;
+
+	if (argc != 2) {
+		printf("usage: hexdump FILE\n");
+		return 1;
+	}
+	fd = open(argv[1], NX_O_READ);
+	if (fd < 0)
+		return fail(argv[1], fd);
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		printf("%08lx ", (unsigned long)off);
+		for (int i = 0; i < 16; i++)
+			i < n ? printf(" %02x", buf[i]) : printf("   ");
+		printf("  |");
+		for (int i = 0; i < n; i++)
+			printf("%c", buf[i] >= 32 && buf[i] < 127 ? buf[i] : '.');
+		printf("|\n");
+		off += (uint64_t)n;
+	}
+	close(fd);
+	return n < 0 ? fail(argv[1], n) : 0;
+}
+
 static int cmd_ps(int argc, char **argv)
 {
 	struct nx_proc_info p;
@@ -146,14 +278,6 @@ static void package_path(const char *name, char *out, size_t n)
 		snprintf(out, n, "/bin/%s.npk", name);
 }
 
-static void join(int argc, char **argv, char *out, size_t n)
-{
-	size_t len = 0;
-
-	out[0] = '\0';
-	for (int i = 0; i < argc && len < n; i++)
-		len += (size_t)snprintf(out + len, n - len, "%s%s", i ? " " : "", argv[i]);
-}
 
 /* run [-b] APP [ARGS...]: -b leaves it running in the background. */
 static int cmd_run(int argc, char **argv)
@@ -354,6 +478,13 @@ static const struct command commands[] = {
 	{ "ls", "[DIR]", "list a directory", cmd_ls },
 	{ "cat", "FILE", "print a file", cmd_cat },
 	{ "echo", "[WORDS...]", "print the words", cmd_echo },
+	{ "write", "FILE [TEXT]", "write the text and a newline to FILE", cmd_write },
+	{ "hexdump", "FILE", "print a file in hex", cmd_hexdump },
+	{ "mkdir", "PATH...", "make directories", cmd_mkdir },
+	{ "rm", "PATH...", "remove files or empty directories", cmd_rm },
+	{ "mv", "FROM TO", "rename, within one filesystem", cmd_mv },
+	{ "mount", "", "the mounted filesystems", cmd_mount },
+	{ "df", "", "space on each filesystem", cmd_df },
 	{ "ps", "", "fibers and apps", cmd_ps },
 	{ "kill", "ID", "kill an app this shell started, and its children", cmd_kill },
 	{ "run", "[-b] APP [ARGS]", "start /bin/APP.npk and wait (-b: don't)", cmd_run },
