@@ -24,23 +24,21 @@
 /* Static: kernel memory is DMA-addressable as it is (VA == PA). */
 static uint8_t sector_buf[VBLK_SECTOR] __attribute__((aligned(16)));
 
+/* The monitor's blk command works on disk 0. */
 static bool started(void)
 {
-	int err = vblk_start();
-
-	if (err == -NX_ENOENT)
-		kprintf("blk: no virtio-blk device with the modern (version 2) "
-			"virtio-mmio interface\n");
-	else if (err)
-		kprintf("blk: the driver did not start: error %d\n", err);
-	return err == 0;
+	if (vblk_start() > 0)
+		return true;
+	kprintf("blk: no virtio-blk device with the modern (version 2) "
+		"virtio-mmio interface\n");
+	return false;
 }
 
 static void blk_info_cmd(void)
 {
 	struct vblk_info i;
 
-	vblk_info(&i);
+	vblk_info(0, &i);
 	kprintf("capacity: %lu sectors of %u bytes (%lu bytes)\n",
 		(unsigned long)i.capacity, VBLK_SECTOR,
 		(unsigned long)(i.capacity * VBLK_SECTOR));
@@ -62,7 +60,7 @@ static void blk_read_cmd(uint64_t sector)
 {
 	char text[SHOW_TEXT + 1];
 	size_t n = 0;
-	int err = vblk_io(VBLK_READ, sector, sector_buf, 1);
+	int err = vblk_io(0, VBLK_READ, sector, sector_buf, 1);
 
 	if (err) {
 		kprintf("blk: reading sector %lu failed: error %d\n",
@@ -99,9 +97,9 @@ static void blk_write_cmd(uint64_t sector, int argc, char **argv)
 		memcpy(sector_buf + len, argv[i], w);
 		len += w;
 	}
-	err = vblk_io(VBLK_WRITE, sector, sector_buf, 1);
+	err = vblk_io(0, VBLK_WRITE, sector, sector_buf, 1);
 	if (!err)
-		err = vblk_io(VBLK_FLUSH, 0, NULL, 0);
+		err = vblk_io(0, VBLK_FLUSH, 0, NULL, 0);
 	if (err)
 		kprintf("blk: writing sector %lu failed: error %d\n",
 			(unsigned long)sector, err);
@@ -136,7 +134,7 @@ static int transfer(struct vblk_req *reqs, unsigned nreq, enum vblk_op op,
 			.buf = buf + (size_t)done * VBLK_SECTOR,
 			.count = n - done < TEST_CHUNK ? n - done : TEST_CHUNK,
 		};
-		err = vblk_submit(&reqs[i]);
+		err = vblk_submit(0, &reqs[i]);
 		if (err) {
 			nreq = i;
 			break;
@@ -146,7 +144,7 @@ static int transfer(struct vblk_req *reqs, unsigned nreq, enum vblk_op op,
 		int pending;
 
 		sched_yield();		/* the Photon driver fills the ring */
-		pending = vblk_restart();
+		pending = vblk_restart(0);
 		if (pending < 0)
 			err = pending;
 		else
@@ -160,7 +158,7 @@ static int transfer(struct vblk_req *reqs, unsigned nreq, enum vblk_op op,
 			err = r;
 	}
 	if (!err && op == VBLK_WRITE)
-		err = vblk_io(VBLK_FLUSH, 0, NULL, 0);
+		err = vblk_io(0, VBLK_FLUSH, 0, NULL, 0);
 	return err;
 }
 
@@ -187,7 +185,7 @@ static void blk_test_cmd(uint64_t n, bool restart)
 	struct vblk_req *reqs;
 	int err;
 
-	vblk_info(&info);
+	vblk_info(0, &info);
 	if (n == 0 || n > TEST_MAX_SECTORS || n > info.capacity) {
 		kprintf("usage: blk test N [restart] (1 to %u sectors, at most "
 			"the capacity)\n",
@@ -276,7 +274,7 @@ void blk_cmd(int argc, char **argv)
 	} else if (!strcmp(argv[1], "test") && argc == 4 && !strcmp(argv[3], "restart")) {
 		blk_test_cmd(v, true);
 	} else if (!strcmp(argv[1], "restart") && argc == 2) {
-		if (vblk_restart() >= 0)
+		if (vblk_restart(0) >= 0)
 			kprintf("blk: device reset and queue rebuilt\n");
 		blk_info_cmd();
 	} else {

@@ -27,7 +27,7 @@
 #define VIRTIO_BLK_T_FLUSH	4
 #define VIRTIO_BLK_S_OK		0
 
-static struct {
+struct vblk_disk {
 	bool up;
 	bool irq_registered;
 	struct virtio_mmio dev;
@@ -39,19 +39,27 @@ static struct {
 	uint32_t next_id;
 	unsigned generation;
 	uint64_t submitted, completed, errors, interrupts, notifies, replayed;
-} vblk;
+};
+
+static struct vblk_disk disks[VBLK_DISKS];
+static unsigned ndisks;
 
 static void vblk_irq(unsigned irq)
 {
-	(void)irq;
-	vblk.interrupts++;
-	if (virtio_mmio_ack_irq(&vblk.dev))
-		event_signal(&vblk.kick);
+	for (unsigned i = 0; i < ndisks; i++) {
+		struct vblk_disk *d = &disks[i];
+
+		if (d->dev.irq != irq)
+			continue;
+		d->interrupts++;
+		if (virtio_mmio_ack_irq(&d->dev))
+			event_signal(&d->kick);
+	}
 }
 
-static void unlink_req(struct vblk_req *r)
+static void unlink_req(struct vblk_disk *d, struct vblk_req *r)
 {
-	struct vblk_req **pp = &vblk.head, *prev = NULL;
+	struct vblk_req **pp = &d->head, *prev = NULL;
 
 	while (*pp && *pp != r) {
 		prev = *pp;
@@ -60,45 +68,45 @@ static void unlink_req(struct vblk_req *r)
 	if (!*pp)
 		return;
 	*pp = r->next;
-	if (vblk.tail == r)
-		vblk.tail = prev;
+	if (d->tail == r)
+		d->tail = prev;
 	r->next = NULL;
 }
 
-static void finish(struct vblk_req *r, int result)
+static void finish(struct vblk_disk *d, struct vblk_req *r, int result)
 {
 	r->result = result;
 	r->on_ring = false;
-	unlink_req(r);
-	vblk.completed++;
+	unlink_req(d, r);
+	d->completed++;
 	if (result)
-		vblk.errors++;
+		d->errors++;
 	event_signal(&r->done);
 }
 
 /* Complete whatever the device has finished. */
-static void reap(void)
+static void reap(struct vblk_disk *d)
 {
 	void *cookie;
 	uint32_t len;
 
-	while (virtq_get_used(&vblk.q, &cookie, &len)) {
+	while (virtq_get_used(&d->q, &cookie, &len)) {
 		struct vblk_req *r = cookie;
 
 		if (!r) {
 			kprintf("virtio-blk: device completed a chain it was not given\n");
 			continue;
 		}
-		finish(r, r->status == VIRTIO_BLK_S_OK ? 0 : -NX_EIO);
+		finish(d, r, r->status == VIRTIO_BLK_S_OK ? 0 : -NX_EIO);
 	}
 }
 
 /* Put waiting requests on the ring, oldest first, while it has room. */
-static void dispatch(void)
+static void dispatch(struct vblk_disk *d)
 {
 	unsigned added = 0;
 
-	for (struct vblk_req *r = vblk.head; r; r = r->next) {
+	for (struct vblk_req *r = d->head; r; r = r->next) {
 		struct virtq_buf b[DESCS_PER_REQ];
 		unsigned n = 0;
 		int err;
@@ -112,56 +120,59 @@ static void dispatch(void)
 		/* The device sets it; a stale OK must not survive a lost write. */
 		r->status = 0xff;
 		b[n++] = (struct virtq_buf){ &r->status, 1, true };
-		err = virtq_add(&vblk.q, b, n, r);
+		err = virtq_add(&d->q, b, n, r);
 		if (err == -NX_EAGAIN)
 			break;
 		if (err < 0) {
-			finish(r, err);		/* cannot happen: checked at submit */
+			finish(d, r, err);		/* cannot happen: checked at submit */
 			break;
 		}
 		r->on_ring = true;
 		added++;
 	}
-	if (added && virtq_notify_wanted(&vblk.q)) {
-		vblk.notifies++;
-		virtio_mmio_notify(&vblk.dev, 0);
+	if (added && virtq_notify_wanted(&d->q)) {
+		d->notifies++;
+		virtio_mmio_notify(&d->dev, 0);
 	}
 }
 
 static void vblk_main(void *arg)
 {
-	(void)arg;
+	struct vblk_disk *d = arg;
+
 	for (;;) {
-		event_wait(&vblk.kick, EVENT_FOREVER);
-		reap();
-		dispatch();
+		event_wait(&d->kick, EVENT_FOREVER);
+		reap(d);
+		dispatch(d);
 	}
 }
 
 /* Device handshake and queue; on failure the device is left reset. */
-static int device_up(void)
+static int device_up(struct vblk_disk *d)
 {
 	int size, err;
 
-	err = virtio_mmio_negotiate(&vblk.dev, VIRTIO_BLK_F_RO | VIRTIO_BLK_F_FLUSH);
+	err = virtio_mmio_negotiate(&d->dev, VIRTIO_BLK_F_RO | VIRTIO_BLK_F_FLUSH);
 	if (err)
 		return err;
-	size = virtio_mmio_queue_setup(&vblk.dev, 0, &vblk.q, QUEUE_SIZE);
+	size = virtio_mmio_queue_setup(&d->dev, 0, &d->q, QUEUE_SIZE);
 	if (size < DESCS_PER_REQ) {
-		virtio_mmio_reset(&vblk.dev);
+		virtio_mmio_reset(&d->dev);
 		return size < 0 ? size : -NX_EIO;
 	}
-	vblk.capacity = virtio_mmio_config64(&vblk.dev, 0);
-	virtio_mmio_driver_ok(&vblk.dev);
-	vblk.generation++;
+	d->capacity = virtio_mmio_config64(&d->dev, 0);
+	virtio_mmio_driver_ok(&d->dev);
+	d->generation++;
 	return 0;
 }
 
-int vblk_start(void)
+/* The disk in the first modern virtio-blk slot from @from on. */
+static int start_disk(struct vblk_disk *d, unsigned from)
 {
 	struct fiber_params p = {
 		.name = "vblk",
 		.entry = vblk_main,
+		.arg = d,
 		.spectrum = SCHED_PHOTON,
 		/*
 		 * Unmetered until Blink supervises drivers: a driver stopped
@@ -169,70 +180,90 @@ int vblk_start(void)
 		 */
 		.flags = FIBER_DETACHED | FIBER_UNMETERED,
 	};
-	int err;
+	int err = virtio_mmio_find(VIRTIO_ID_BLOCK, from, &d->dev);
 
-	if (vblk.up)
-		return 0;
-	err = virtio_mmio_find(VIRTIO_ID_BLOCK, 0, &vblk.dev);
 	if (err)
 		return err;
-	/* Handlers cannot be unregistered: one, for every later start. */
-	if (!vblk.irq_registered) {
-		err = irq_register(vblk.dev.irq, "virtio-blk", vblk_irq);
+	/* Handlers cannot be unregistered: one per line, for every later start. */
+	if (!d->irq_registered) {
+		err = irq_register(d->dev.irq, "virtio-blk", vblk_irq);
 		if (err)
 			return err;
-		vblk.irq_registered = true;
+		d->irq_registered = true;
 	}
-	err = device_up();
+	err = device_up(d);
 	if (err)
 		return err;
-	hal_irq_enable(vblk.dev.irq);
-	err = fiber_create(&p, &vblk.fiber);
+	hal_irq_enable(d->dev.irq);
+	err = fiber_create(&p, &d->fiber);
 	if (err) {
-		virtio_mmio_reset(&vblk.dev);
+		virtio_mmio_reset(&d->dev);
 		return err;
 	}
-	vblk.up = true;
-	kprintf("virtio-blk: slot %u irq %u, %lu sectors (%lu KiB), queue %u\n",
-		vblk.dev.slot, vblk.dev.irq, (unsigned long)vblk.capacity,
-		(unsigned long)(vblk.capacity / 2), vblk.q.size);
+	d->up = true;
+	kprintf("virtio-blk: disk %u: slot %u irq %u, %lu sectors (%lu KiB), queue %u\n",
+		(unsigned)(d - disks), d->dev.slot, d->dev.irq, (unsigned long)d->capacity,
+		(unsigned long)(d->capacity / 2), d->q.size);
 	return 0;
 }
 
-int vblk_restart(void)
+int vblk_start(void)
 {
+	unsigned from = 0;
+
+	while (ndisks < VBLK_DISKS) {
+		struct vblk_disk *d = &disks[ndisks];
+
+		if (start_disk(d, from))
+			break;
+		from = d->dev.slot + 1;
+		ndisks++;
+	}
+	return (int)ndisks;
+}
+
+static struct vblk_disk *disk_of(unsigned disk)
+{
+	return disk < ndisks && disks[disk].up ? &disks[disk] : NULL;
+}
+
+int vblk_restart(unsigned disk)
+{
+	struct vblk_disk *d = disk_of(disk);
 	int err, pending = 0;
 
-	if (!vblk.up)
+	if (!d)
 		return -NX_ENOENT;
 	/* After the reset the device no longer touches the old rings. */
-	virtio_mmio_reset(&vblk.dev);
-	for (struct vblk_req *r = vblk.head; r; r = r->next) {
+	virtio_mmio_reset(&d->dev);
+	for (struct vblk_req *r = d->head; r; r = r->next) {
 		r->on_ring = false;
 		pending++;
 	}
-	err = device_up();
+	err = device_up(d);
 	if (err) {
 		kprintf("virtio-blk: restart failed (%d); requests stay queued\n", err);
 		return err;
 	}
-	vblk.replayed += (uint64_t)pending;
-	event_signal(&vblk.kick);
+	d->replayed += (uint64_t)pending;
+	event_signal(&d->kick);
 	return pending;
 }
 
-int vblk_submit(struct vblk_req *r)
+int vblk_submit(unsigned disk, struct vblk_req *r)
 {
-	if (!vblk.up)
+	struct vblk_disk *d = disk_of(disk);
+
+	if (!d)
 		return -NX_ENOENT;
 	switch (r->op) {
 	case VBLK_READ:
 	case VBLK_WRITE:
 		if (!r->buf || r->count == 0 || r->count > VBLK_MAX_SECTORS)
 			return -NX_EINVAL;
-		if (r->sector >= vblk.capacity || r->count > vblk.capacity - r->sector)
+		if (r->sector >= d->capacity || r->count > d->capacity - r->sector)
 			return -NX_ERANGE;
-		if (r->op == VBLK_WRITE && (vblk.dev.features & VIRTIO_BLK_F_RO))
+		if (r->op == VBLK_WRITE && (d->dev.features & VIRTIO_BLK_F_RO))
 			return -NX_EROFS;
 		break;
 	case VBLK_FLUSH:
@@ -243,14 +274,14 @@ int vblk_submit(struct vblk_req *r)
 		return -NX_EINVAL;
 	}
 	event_init(&r->done);
-	r->id = ++vblk.next_id;
+	r->id = ++d->next_id;
 	r->result = 0;
 	r->on_ring = false;
 	r->next = NULL;
-	vblk.submitted++;
+	d->submitted++;
 	/* Without the FLUSH feature the device has no volatile cache (5.2.6.2). */
-	if (r->op == VBLK_FLUSH && !(vblk.dev.features & VIRTIO_BLK_F_FLUSH)) {
-		vblk.completed++;
+	if (r->op == VBLK_FLUSH && !(d->dev.features & VIRTIO_BLK_F_FLUSH)) {
+		d->completed++;
 		event_signal(&r->done);
 		return 0;
 	}
@@ -259,12 +290,12 @@ int vblk_submit(struct vblk_req *r)
 			r->op == VBLK_WRITE ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_FLUSH,
 		.sector = r->op == VBLK_FLUSH ? 0 : r->sector,
 	};
-	if (vblk.tail)
-		vblk.tail->next = r;
+	if (d->tail)
+		d->tail->next = r;
 	else
-		vblk.head = r;
-	vblk.tail = r;
-	event_signal(&vblk.kick);
+		d->head = r;
+	d->tail = r;
+	event_signal(&d->kick);
 	return 0;
 }
 
@@ -274,32 +305,34 @@ int vblk_wait(struct vblk_req *r)
 	return r->result;
 }
 
-int vblk_io(enum vblk_op op, uint64_t sector, void *buf, uint32_t count)
+int vblk_io(unsigned disk, enum vblk_op op, uint64_t sector, void *buf, uint32_t count)
 {
 	struct vblk_req r = { .op = op, .sector = sector, .buf = buf, .count = count };
-	int err = vblk_submit(&r);
+	int err = vblk_submit(disk, &r);
 
 	return err ? err : vblk_wait(&r);
 }
 
-int vblk_info(struct vblk_info *out)
+int vblk_info(unsigned disk, struct vblk_info *out)
 {
-	if (!vblk.up)
+	struct vblk_disk *d = disk_of(disk);
+
+	if (!d)
 		return -NX_ENOENT;
 	*out = (struct vblk_info){
-		.capacity = vblk.capacity,
-		.offered = vblk.dev.offered,
-		.features = vblk.dev.features,
-		.queue_size = vblk.q.size,
-		.slot = vblk.dev.slot,
-		.irq = vblk.dev.irq,
-		.generation = vblk.generation,
-		.submitted = vblk.submitted,
-		.completed = vblk.completed,
-		.errors = vblk.errors,
-		.interrupts = vblk.interrupts,
-		.notifies = vblk.notifies,
-		.replayed = vblk.replayed,
+		.capacity = d->capacity,
+		.offered = d->dev.offered,
+		.features = d->dev.features,
+		.queue_size = d->q.size,
+		.slot = d->dev.slot,
+		.irq = d->dev.irq,
+		.generation = d->generation,
+		.submitted = d->submitted,
+		.completed = d->completed,
+		.errors = d->errors,
+		.interrupts = d->interrupts,
+		.notifies = d->notifies,
+		.replayed = d->replayed,
 	};
 	return 0;
 }

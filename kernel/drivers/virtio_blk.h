@@ -22,6 +22,7 @@
 
 #define VBLK_SECTOR		512u
 #define VBLK_MAX_SECTORS	128u	/* per request: 64 KiB */
+#define VBLK_DISKS		2	/* /data and /nex */
 
 /* Feature bits of the block device (5.2.3). */
 #define VIRTIO_BLK_F_RO		(1ull << 5)
@@ -70,9 +71,9 @@ struct vblk_info {
 };
 
 /*
- * Find the device, set it up and start the driver fiber; a no-op once
- * running. 0, -NX_ENOENT (no modern virtio-blk device), -NX_EIO,
- * -NX_ENOMEM.
+ * Find the modern virtio-blk devices (up to VBLK_DISKS, in slot order:
+ * disk 0 is the first), set each up and start its driver fiber. Returns
+ * how many disks run; calling it again starts only disks not yet found.
  */
 int vblk_start(void);
 /*
@@ -80,18 +81,18 @@ int vblk_start(void);
  * submitted list are replayed. Fiber context. Returns how many were
  * pending, or -NX_ENOENT and the errors of vblk_start().
  */
-int vblk_restart(void);
+int vblk_restart(unsigned disk);
 /*
  * Queue @r. 0, or before anything is queued: -NX_ENOENT (driver not
  * started), -NX_EINVAL (bad buffer or count), -NX_ERANGE (past the end of
  * the disk), -NX_EROFS (write to a read-only device). A flush on a device
  * without a write cache completes at once.
  */
-int vblk_submit(struct vblk_req *r);
+int vblk_submit(unsigned disk, struct vblk_req *r);
 /* Fiber context: block until @r completes; returns its result. */
 int vblk_wait(struct vblk_req *r);
 /* Submit and wait: @count sectors from @sector to or from @buf. */
-int vblk_io(enum vblk_op op, uint64_t sector, void *buf, uint32_t count);
-int vblk_info(struct vblk_info *out);
+int vblk_io(unsigned disk, enum vblk_op op, uint64_t sector, void *buf, uint32_t count);
+int vblk_info(unsigned disk, struct vblk_info *out);
 
 #endif
