@@ -4,7 +4,8 @@
 # is pure and is tested on the host against a fake device.
 
 DRIVER_SRCS := kernel/drivers/virtq.c kernel/drivers/virtio_mmio.c \
-	       kernel/drivers/virtio_blk.c kernel/drivers/blk_cmd.c
+	       kernel/drivers/virtio_blk.c kernel/drivers/blk_cmd.c \
+	       kernel/drivers/blink.c
 
 KERNEL_SRCS += $(DRIVER_SRCS)
 HOSTED_SRCS += kernel/arch/hosted/blk_cmd.c

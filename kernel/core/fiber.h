@@ -28,6 +28,7 @@
 #define FIBER_UNMETERED		0x2u	/* never runs dry: boot, idle, ... */
 #define FIBER_STATIC		0x4u	/* not from the page allocator */
 #define FIBER_PREEMPTIBLE	0x8u	/* an app: preempted when its energy runs out */
+#define FIBER_SUPERVISED	0x10u	/* a driver: a fault stops it, Blink restarts it */
 
 /* The exit code of a fiber that was killed. */
 #define FIBER_EXIT_KILLED	(-NX_EPERM)

@@ -22,6 +22,8 @@
 #define SHOW_TEXT		64
 
 /* Static: kernel memory is DMA-addressable as it is (VA == PA). */
+enum test_mode { TEST_PLAIN, TEST_RESTART, TEST_CRASH };
+
 static uint8_t sector_buf[VBLK_SECTOR] __attribute__((aligned(16)));
 
 /* The monitor's blk command works on disk 0. */
@@ -54,6 +56,12 @@ static void blk_info_cmd(void)
 		(unsigned long)i.submitted, (unsigned long)i.completed,
 		(unsigned long)i.errors, (unsigned long)i.interrupts,
 		(unsigned long)i.notifies, (unsigned long)i.replayed);
+	if (i.restart_latency)
+		kprintf("restart:  fault to the next request served: %lu ticks "
+			"(%lu instructions under icount), %lu us\n",
+			(unsigned long)i.restart_latency,
+			(unsigned long)(i.restart_latency * 16),
+			(unsigned long)(clock_ticks_to_ns(i.restart_latency) / 1000));
 }
 
 static void blk_read_cmd(uint64_t sector)
@@ -122,7 +130,7 @@ static uint32_t pattern(uint32_t seed, uint64_t sector, unsigned word)
  * show that nothing submitted is lost.
  */
 static int transfer(struct vblk_req *reqs, unsigned nreq, enum vblk_op op,
-		    uint64_t first, uint32_t n, uint8_t *buf, bool restart)
+		    uint64_t first, uint32_t n, uint8_t *buf, enum test_mode mode)
 {
 	int err = 0;
 
@@ -140,7 +148,7 @@ static int transfer(struct vblk_req *reqs, unsigned nreq, enum vblk_op op,
 			break;
 		}
 	}
-	if (restart && !err) {
+	if (mode == TEST_RESTART && !err) {
 		int pending;
 
 		sched_yield();		/* the Photon driver fills the ring */
@@ -150,6 +158,10 @@ static int transfer(struct vblk_req *reqs, unsigned nreq, enum vblk_op op,
 		else
 			kprintf("blk test: driver restarted with %d of %u requests "
 				"unfinished; they are replayed\n", pending, nreq);
+	} else if (mode == TEST_CRASH && !err) {
+		sched_yield();		/* the driver is busy: now it faults */
+		vblk_crash(0);
+		kprintf("blk test: driver crash injected with %u requests submitted\n", nreq);
 	}
 	for (unsigned i = 0; i < nreq; i++) {
 		int r = vblk_wait(&reqs[i]);
@@ -172,7 +184,7 @@ static void print_rate(const char *what, uint64_t ticks, uint32_t n)
 		(unsigned long)(kib ? ns / kib : ns));
 }
 
-static void blk_test_cmd(uint64_t n, bool restart)
+static void blk_test_cmd(uint64_t n, enum test_mode mode)
 {
 	struct vblk_info info;
 	size_t bytes = (size_t)n * VBLK_SECTOR;
@@ -187,7 +199,7 @@ static void blk_test_cmd(uint64_t n, bool restart)
 
 	vblk_info(0, &info);
 	if (n == 0 || n > TEST_MAX_SECTORS || n > info.capacity) {
-		kprintf("usage: blk test N [restart] (1 to %u sectors, at most "
+		kprintf("usage: blk test N [restart|crash] (1 to %u sectors, at most "
 			"the capacity)\n",
 			TEST_MAX_SECTORS);
 		return;
@@ -206,10 +218,10 @@ static void blk_test_cmd(uint64_t n, bool restart)
 			((uint32_t *)out)[s * (VBLK_SECTOR / 4) + w] =
 				pattern(seed, first + s, w);
 	t0 = hal_time_now();
-	err = transfer(reqs, nreq, VBLK_WRITE, first, (uint32_t)n, out, restart);
+	err = transfer(reqs, nreq, VBLK_WRITE, first, (uint32_t)n, out, mode);
 	t1 = hal_time_now();
 	if (!err)
-		err = transfer(reqs, nreq, VBLK_READ, first, (uint32_t)n, in, false);
+		err = transfer(reqs, nreq, VBLK_READ, first, (uint32_t)n, in, TEST_PLAIN);
 	t2 = hal_time_now();
 	if (err) {
 		kprintf("blk test: I/O error %d: FAIL\n", err);
@@ -246,7 +258,7 @@ out:
 static void usage(void)
 {
 	kprintf("usage: blk info | read SECTOR | write SECTOR TEXT | "
-		"test N [restart] | restart\n");
+		"test N [restart|crash] | restart | crash\n");
 }
 
 void blk_cmd(int argc, char **argv)
@@ -270,9 +282,13 @@ void blk_cmd(int argc, char **argv)
 	} else if (!strcmp(argv[1], "write") && argc >= 4) {
 		blk_write_cmd(v, argc - 3, argv + 3);
 	} else if (!strcmp(argv[1], "test") && argc == 3) {
-		blk_test_cmd(v, false);
+		blk_test_cmd(v, TEST_PLAIN);
 	} else if (!strcmp(argv[1], "test") && argc == 4 && !strcmp(argv[3], "restart")) {
-		blk_test_cmd(v, true);
+		blk_test_cmd(v, TEST_RESTART);
+	} else if (!strcmp(argv[1], "test") && argc == 4 && !strcmp(argv[3], "crash")) {
+		blk_test_cmd(v, TEST_CRASH);
+	} else if (!strcmp(argv[1], "crash") && argc == 2) {
+		vblk_crash(0);
 	} else if (!strcmp(argv[1], "restart") && argc == 2) {
 		if (vblk_restart(0) >= 0)
 			kprintf("blk: device reset and queue rebuilt\n");

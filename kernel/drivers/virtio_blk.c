@@ -16,6 +16,7 @@
 #include "core/irq.h"
 #include "core/kprintf.h"
 #include "drivers/virtio_blk.h"
+#include "drivers/blink.h"
 #include "drivers/virtio_mmio.h"
 
 #define QUEUE_SIZE	128
@@ -39,6 +40,10 @@ struct vblk_disk {
 	uint32_t next_id;
 	unsigned generation;
 	uint64_t submitted, completed, errors, interrupts, notifies, replayed;
+	struct blink_driver blink;
+	bool crash;			/* debug: fault at the next wakeup */
+	uint64_t restart_latency;	/* fault to the first request served after */
+	uint64_t progress_at;		/* last completion, restart, or first request */
 };
 
 static struct vblk_disk disks[VBLK_DISKS];
@@ -75,6 +80,9 @@ static void unlink_req(struct vblk_disk *d, struct vblk_req *r)
 
 static void finish(struct vblk_disk *d, struct vblk_req *r, int result)
 {
+	d->progress_at = hal_time_now();
+	if (d->blink.died_at && !d->restart_latency)
+		d->restart_latency = hal_time_now() - d->blink.died_at;
 	r->result = result;
 	r->on_ring = false;
 	unlink_req(d, r);
@@ -142,9 +150,47 @@ static void vblk_main(void *arg)
 
 	for (;;) {
 		event_wait(&d->kick, EVENT_FOREVER);
+		if (d->crash) {
+			d->crash = false;
+			*(volatile uint32_t *)0 = 0;	/* the fault Blink must survive */
+		}
 		reap(d);
 		dispatch(d);
 	}
+}
+
+static void driver_exited(struct fiber *f, int code)
+{
+	struct vblk_disk *d = f->arg;
+
+	(void)code;
+	d->fiber = NULL;
+	blink_driver_died(&d->blink);
+}
+
+static int start_fiber(struct vblk_disk *d)
+{
+	struct fiber_params p = {
+		.name = "vblk",
+		.entry = vblk_main,
+		.arg = d,
+		.spectrum = SCHED_PHOTON,
+		/* Blink, not the energy ladder, decides when a driver is sick. */
+		.flags = FIBER_DETACHED | FIBER_UNMETERED | FIBER_SUPERVISED,
+	};
+	int err = fiber_create(&p, &d->fiber);
+
+	if (!err)
+		d->fiber->on_exit = driver_exited;
+	return err;
+}
+
+/* Blink's watchdog: since when requests have waited without progress. */
+static uint64_t stalled_since(unsigned unit)
+{
+	struct vblk_disk *d = &disks[unit];
+
+	return d->up && d->head ? d->progress_at : 0;
 }
 
 /* Device handshake and queue; on failure the device is left reset. */
@@ -169,17 +215,6 @@ static int device_up(struct vblk_disk *d)
 /* The disk in the first modern virtio-blk slot from @from on. */
 static int start_disk(struct vblk_disk *d, unsigned from)
 {
-	struct fiber_params p = {
-		.name = "vblk",
-		.entry = vblk_main,
-		.arg = d,
-		.spectrum = SCHED_PHOTON,
-		/*
-		 * Unmetered until Blink supervises drivers: a driver stopped
-		 * by the energy ladder would strand every client.
-		 */
-		.flags = FIBER_DETACHED | FIBER_UNMETERED,
-	};
 	int err = virtio_mmio_find(VIRTIO_ID_BLOCK, from, &d->dev);
 
 	if (err)
@@ -195,12 +230,15 @@ static int start_disk(struct vblk_disk *d, unsigned from)
 	if (err)
 		return err;
 	hal_irq_enable(d->dev.irq);
-	err = fiber_create(&p, &d->fiber);
+	err = start_fiber(d);
 	if (err) {
 		virtio_mmio_reset(&d->dev);
 		return err;
 	}
 	d->up = true;
+	d->blink = (struct blink_driver){ .name = "vblk", .unit = (unsigned)(d - disks),
+					  .restart = vblk_restart, .oldest = stalled_since };
+	blink_watch(&d->blink);
 	kprintf("virtio-blk: disk %u: slot %u irq %u, %lu sectors (%lu KiB), queue %u\n",
 		(unsigned)(d - disks), d->dev.slot, d->dev.irq, (unsigned long)d->capacity,
 		(unsigned long)(d->capacity / 2), d->q.size);
@@ -227,6 +265,12 @@ static struct vblk_disk *disk_of(unsigned disk)
 	return disk < ndisks && disks[disk].up ? &disks[disk] : NULL;
 }
 
+/*
+ * Called by Blink (or the monitor): a hung driver's fiber is stopped, a
+ * dead one's replaced; the device is reset, so it no longer touches the
+ * old rings, and every request still on the submitted list goes on the
+ * new ring, oldest first.
+ */
 int vblk_restart(unsigned disk)
 {
 	struct vblk_disk *d = disk_of(disk);
@@ -234,13 +278,21 @@ int vblk_restart(unsigned disk)
 
 	if (!d)
 		return -NX_ENOENT;
-	/* After the reset the device no longer touches the old rings. */
+	if (d->fiber) {
+		d->fiber->on_exit = NULL;	/* this is the restart already */
+		fiber_kill(d->fiber);
+		d->fiber = NULL;
+	}
 	virtio_mmio_reset(&d->dev);
 	for (struct vblk_req *r = d->head; r; r = r->next) {
 		r->on_ring = false;
 		pending++;
 	}
+	d->restart_latency = 0;
+	d->progress_at = hal_time_now();	/* a failed restart is retried later */
 	err = device_up(d);
+	if (!err)
+		err = start_fiber(d);
 	if (err) {
 		kprintf("virtio-blk: restart failed (%d); requests stay queued\n", err);
 		return err;
@@ -248,6 +300,17 @@ int vblk_restart(unsigned disk)
 	d->replayed += (uint64_t)pending;
 	event_signal(&d->kick);
 	return pending;
+}
+
+int vblk_crash(unsigned disk)
+{
+	struct vblk_disk *d = disk_of(disk);
+
+	if (!d)
+		return -NX_ENOENT;
+	d->crash = true;
+	event_signal(&d->kick);
+	return 0;
 }
 
 int vblk_submit(unsigned disk, struct vblk_req *r)
@@ -275,6 +338,9 @@ int vblk_submit(unsigned disk, struct vblk_req *r)
 	}
 	event_init(&r->done);
 	r->id = ++d->next_id;
+	r->submitted_at = hal_time_now();
+	if (!d->head)
+		d->progress_at = r->submitted_at;
 	r->result = 0;
 	r->on_ring = false;
 	r->next = NULL;
@@ -296,6 +362,7 @@ int vblk_submit(unsigned disk, struct vblk_req *r)
 		d->head = r;
 	d->tail = r;
 	event_signal(&d->kick);
+	blink_request_started();
 	return 0;
 }
 
@@ -333,6 +400,7 @@ int vblk_info(unsigned disk, struct vblk_info *out)
 		.interrupts = d->interrupts,
 		.notifies = d->notifies,
 		.replayed = d->replayed,
+		.restart_latency = d->restart_latency,
 	};
 	return 0;
 }

@@ -51,6 +51,7 @@ struct vblk_req {
 	uint32_t count;			/* 0 to flush */
 	/* Set by the driver. */
 	uint32_t id;			/* unique since boot */
+	uint64_t submitted_at;		/* clock ticks, for Blink's watchdog */
 	int result;			/* 0, -NX_EIO; valid once done */
 	struct event done;
 	/* The driver's own; the device reads hdr and writes status. */
@@ -68,6 +69,7 @@ struct vblk_info {
 	unsigned generation;		/* driver starts since boot */
 	uint64_t submitted, completed, errors, interrupts, notifies;
 	uint64_t replayed;		/* put on a new ring by a restart */
+	uint64_t restart_latency;	/* ticks from the last fault to a request served */
 };
 
 /*
@@ -94,5 +96,7 @@ int vblk_wait(struct vblk_req *r);
 /* Submit and wait: @count sectors from @sector to or from @buf. */
 int vblk_io(unsigned disk, enum vblk_op op, uint64_t sector, void *buf, uint32_t count);
 int vblk_info(unsigned disk, struct vblk_info *out);
+/* Debug: make the driver fiber of @disk fault at its next wakeup. */
+int vblk_crash(unsigned disk);
 
 #endif

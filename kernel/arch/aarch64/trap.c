@@ -7,6 +7,8 @@
 #include "arch/hal.h"
 #include "core/kprintf.h"
 #include "core/ksyms.h"
+#include "core/fiber.h"
+#include "drivers/blink.h"
 #include "gic.h"
 #include "sys/user.h"
 #include "sysreg.h"
@@ -56,6 +58,9 @@ static __attribute__((noreturn)) void die(const char *what,
 
 void trap_sync(struct trap_frame *f)
 {
+	/* A supervised driver's fault stops that driver, not the kernel. */
+	blink_fault(fiber_self(), esr_class_name((uint32_t)(f->esr >> 26) & 0x3f),
+		    f->far, f->elr);
 	die("synchronous exception in the kernel", f);
 }
 
