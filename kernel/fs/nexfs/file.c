@@ -142,7 +142,7 @@ int64_t nexfs_write(struct nexfs *fs, int fd, const void *buf, size_t len)
 	if (pos + len < pos ||
 	    pos + len > nexfs_capacity(fs, NEXFS_MAX_HEIGHT) * fs->bs)
 		return -NX_E2BIG;
-	err = nexfs_reserve(fs, nexfs_write_cost(fs, len) +
+	err = nexfs_reserve(fs, nexfs_write_cost(fs, len, pos + len) +
 				nexfs_path_cost(fs, &c) + 1);
 	if (err)
 		return err;

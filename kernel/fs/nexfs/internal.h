@@ -19,6 +19,7 @@ struct nexfs_chain {
 	bool snap;
 	struct nx_nexfs_ptr ptr[NEXFS_MAX_DEPTH + 1];
 	uint32_t idx[NEXFS_MAX_DEPTH];
+	uint8_t height[NEXFS_MAX_DEPTH];	/* of directory ptr[i] */
 };
 
 /* blk.c */
@@ -48,7 +49,7 @@ int nexfs_pwrite(struct nexfs *fs, struct nx_nexfs_inode *ino, uint64_t off,
 int nexfs_clear_block(struct nexfs *fs, struct nx_nexfs_inode *ino,
 		      uint64_t n);
 void nexfs_drop_content(struct nexfs *fs, struct nx_nexfs_inode *ino);
-uint64_t nexfs_write_cost(const struct nexfs *fs, uint64_t len);
+uint64_t nexfs_write_cost(const struct nexfs *fs, uint64_t len, uint64_t end);
 
 /* dir.c */
 int nexfs_name_check(const char *name, size_t len);

@@ -90,6 +90,8 @@ int nexfs_resolve(struct nexfs *fs, const char *path, bool parent,
 				     &c->idx[c->depth], &de);
 		if (err)
 			return err;
+		c->height[c->depth] =
+			((const struct nx_nexfs_inode *)fs->ibuf.b)->height;
 		c->ptr[++c->depth] = de.ptr;
 	}
 	return parent ? -NX_EINVAL : 0;
@@ -124,10 +126,19 @@ int nexfs_propagate(struct nexfs *fs, struct nexfs_chain *c, int level)
 	return 0;
 }
 
-/* Blocks nexfs_propagate() may allocate for @c, plus one more level. */
+/*
+ * Blocks nexfs_propagate() may allocate for @c: per directory above the
+ * object, a data block, its index path and the inode; and as much again
+ * for an entry added to the bottom directory, which may also grow.
+ */
 uint64_t nexfs_path_cost(const struct nexfs *fs, const struct nexfs_chain *c)
 {
-	return (uint64_t)(c->depth + 2) * (nexfs_write_cost(fs, DIRENT_SIZE) + 1);
+	uint64_t cost = 2 * (NEXFS_MAX_HEIGHT + 3);
+
+	(void)fs;
+	for (int l = 0; l < c->depth; l++)
+		cost += c->height[l] + 2u;
+	return cost;
 }
 
 /* "/a//b/" -> "a/b": the form open files are recorded in. */

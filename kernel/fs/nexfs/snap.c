@@ -43,7 +43,7 @@ int nexfs_snap_create(struct nexfs *fs, const char *name)
 	err = nexfs_dir_find(fs, &fs->snaps, name, len, &idx, &old);
 	if (err != -NX_ENOENT)
 		return err ? err : -NX_EEXIST;
-	if ((err = nexfs_reserve(fs, nexfs_write_cost(fs, DIRENT_SIZE) + 1)) != 0)
+	if ((err = nexfs_reserve(fs, NEXFS_MAX_HEIGHT + 4)) != 0)
 		return err;
 	memset(&de, 0, sizeof(de));
 	de.ptr = fs->root;
@@ -81,7 +81,7 @@ int nexfs_snap_delete(struct nexfs *fs, const char *name)
 		return -NX_EBUSY;
 	if ((err = nexfs_dir_find(fs, &fs->snaps, name, len, &idx, &de)) != 0)
 		return err;
-	if ((err = nexfs_reserve(fs, nexfs_write_cost(fs, DIRENT_SIZE) + 1)) != 0)
+	if ((err = nexfs_reserve(fs, NEXFS_MAX_HEIGHT + 4)) != 0)
 		return err;
 	if ((dir = nexfs_ino_load(fs, &fs->snaps, &err)) == NULL)
 		return err;

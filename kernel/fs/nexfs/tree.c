@@ -262,15 +262,18 @@ void nexfs_drop_content(struct nexfs *fs, struct nx_nexfs_inode *ino)
 }
 
 /*
- * Blocks a write of @len bytes may allocate in one content tree: its
- * data blocks, the index blocks above them at each level, and a new
- * level at most per growth step.
+ * Blocks a write of @len bytes ending at @end may allocate in one content
+ * tree: its data blocks, the index blocks above them at each level the
+ * tree will have, and one block per level added.
  */
-uint64_t nexfs_write_cost(const struct nexfs *fs, uint64_t len)
+uint64_t nexfs_write_cost(const struct nexfs *fs, uint64_t len, uint64_t end)
 {
-	uint64_t data = len / fs->bs + 2, cost = data + NEXFS_MAX_HEIGHT;
+	uint64_t data = len / fs->bs + 2, cost = data;
+	unsigned h = 0;
 
-	for (unsigned h = 1; h <= NEXFS_MAX_HEIGHT; h++)
-		cost += data / span(fs, h) + 2;
+	while (h < NEXFS_MAX_HEIGHT && nexfs_capacity(fs, h) * fs->bs < end)
+		h++;
+	for (unsigned l = 1; l <= h; l++)
+		cost += data / span(fs, l) + 2 + 1;
 	return cost;
 }
