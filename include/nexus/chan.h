@@ -56,6 +56,9 @@ _Static_assert(offsetof(struct nx_msg, buf) == 48, "nx_msg buf");
 #define NX_FS_RENAME		10	/* path -> arg0/arg1 = new path address/length */
 #define NX_FS_STATFS		11	/* path (any in the mount), arg0 = struct nx_statfs * */
 #define NX_FS_SEEK		12	/* arg0 = handle, arg1 = offset -> offset */
+#define NX_FS_SNAPSHOT		13	/* path (in the mount), arg0/arg1 = name: nexfs */
+#define NX_FS_VERIFY		14	/* path (in the mount), arg0/arg1 = report text
+					   buffer -> 0, or -NX_EIO if anything is bad */
 
 #define NX_O_READ		0x1u
 #define NX_O_WRITE		0x2u

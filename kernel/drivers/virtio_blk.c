@@ -15,6 +15,7 @@
 #include "core/fiber.h"
 #include "core/irq.h"
 #include "core/kprintf.h"
+#include "core/platform.h"
 #include "drivers/virtio_blk.h"
 #include "drivers/blink.h"
 #include "drivers/virtio_mmio.h"
@@ -245,16 +246,28 @@ static int start_disk(struct vblk_disk *d, unsigned from)
 	return 0;
 }
 
+/*
+ * QEMU gives the highest virtio-mmio slot to the first device on its
+ * command line, so disks are numbered from the top slot down: disk 0 is
+ * the first -drive.
+ */
 int vblk_start(void)
 {
-	unsigned from = 0;
+	unsigned from = 0, nslots = 0, slots[PLATFORM_MAX_VIRTIO];
+	struct virtio_mmio probe;
 
-	while (ndisks < VBLK_DISKS) {
+	if (ndisks)
+		return (int)ndisks;
+	while (nslots < PLATFORM_MAX_VIRTIO &&
+	       virtio_mmio_find(VIRTIO_ID_BLOCK, from, &probe) == 0) {
+		slots[nslots++] = probe.slot;
+		from = probe.slot + 1;
+	}
+	while (nslots && ndisks < VBLK_DISKS) {
 		struct vblk_disk *d = &disks[ndisks];
 
-		if (start_disk(d, from))
+		if (start_disk(d, slots[--nslots]))
 			break;
-		from = d->dev.slot + 1;
 		ndisks++;
 	}
 	return (int)ndisks;

@@ -32,6 +32,9 @@ struct vfs_ops {
 	int (*unlink)(void *fs, const char *path);
 	int (*rename)(void *fs, const char *from, const char *to);
 	int (*statfs)(void *fs, struct nx_statfs *out);
+	/* nexfs: a read-only snapshot named @name; a check of every block. */
+	int (*snapshot)(void *fs, const char *name);
+	int (*verify)(void *fs, char *text, size_t len);
 };
 
 struct vfs_mount {

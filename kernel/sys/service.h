@@ -20,6 +20,8 @@ chan_serve_fn service_sys;
 
 /* The initial image: mounted once at boot. */
 int service_mount_initrd(const void *img, size_t size);
+/* Start the disk drivers and mount what the disks hold. */
+void service_mount_disks(void);
 int service_lookup_file(const char *path, struct tarfs_node *out);
 /* @a is going: close its files. */
 void service_fs_close_all(struct app *a);

@@ -11,6 +11,8 @@
 
 #include "core/kprintf.h"
 #include "fmt.h"
+#include "drivers/virtio_blk.h"
+#include "fs/nexfs_vfs.h"
 #include "fs/tarfs_vfs.h"
 #include "path.h"
 #include "sec/pledge.h"
@@ -32,6 +34,15 @@ int service_mount_initrd(const void *img, size_t size)
 	err = vfs_mount("/", &tarfs_vfs_ops, &initrd);
 	mounted = !err;
 	return err;
+}
+
+/* The disks: the second holds /nex (nexfs). */
+void service_mount_disks(void)
+{
+	int disks = vblk_start();
+
+	if (disks >= 2)
+		nexfs_vfs_mount(1, "/nex");
 }
 
 int service_lookup_file(const char *path, struct tarfs_node *out)
@@ -297,6 +308,31 @@ static int64_t fs_seek(struct app *a, uint64_t h, uint64_t offset)
 	return (int64_t)offset;
 }
 
+/* snapshot and verify: the mount's own operations, with a name or a report. */
+static int64_t fs_mount_op(struct app *a, const struct nx_msg *m)
+{
+	char rel[NX_PATH_MAX], text[NX_PATH_MAX];
+	struct vfs_mount *mnt;
+	int err = request_path(a, m, m->op == NX_FS_SNAPSHOT ? NX_UNVEIL_C : NX_UNVEIL_R,
+			       rel, &mnt);
+
+	if (err)
+		return err;
+	if (m->op == NX_FS_SNAPSHOT) {
+		err = app_copy_string(a, m->arg[0], m->arg[1], text, sizeof(text));
+		if (err)
+			return err;
+		return mnt->ops->snapshot ? mnt->ops->snapshot(mnt->fs, text) : -NX_ENOSYS;
+	}
+	if (!mnt->ops->verify)
+		return -NX_ENOSYS;
+	if (m->arg[1] > sizeof(text) || !app_can_write(a, m->arg[0], m->arg[1]))
+		return -NX_EFAULT;
+	err = mnt->ops->verify(mnt->fs, text, m->arg[1] ? m->arg[1] : 1);
+	memcpy((void *)m->arg[0], text, m->arg[1]);
+	return err;
+}
+
 static int64_t fs_request(struct app *a, const struct nx_msg *m)
 {
 	switch (m->op) {
@@ -312,6 +348,8 @@ static int64_t fs_request(struct app *a, const struct nx_msg *m)
 	case NX_FS_UNLINK: return fs_change(a, m);
 	case NX_FS_RENAME: return fs_rename(a, m);
 	case NX_FS_STATFS: return fs_statfs(a, m);
+	case NX_FS_SNAPSHOT:
+	case NX_FS_VERIFY: return fs_mount_op(a, m);
 	}
 	return -NX_ENOSYS;
 }

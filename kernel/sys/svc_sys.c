@@ -209,10 +209,12 @@ void kernel_first_program(void)
 	if (fiber_create(&rp, NULL))
 		panic("no memory for the restarter");
 	provchain_init(hal_time_now());
-	if (service_mount_initrd(initrd_start, (size_t)(initrd_end - initrd_start)) == 0)
+	if (service_mount_initrd(initrd_start, (size_t)(initrd_end - initrd_start)) == 0) {
+		service_mount_disks();
 		id = app_spawn(NULL, "/bin/init.npk", "", NX_SPAWN_FOREGROUND);
-	else
+	} else {
 		id = -NX_ENOENT;
+	}
 	if (id < 0) {
 #ifdef NX_DEBUG
 		kprintf("init: cannot start /bin/init.npk (error %d); kernel monitor\n", id);

@@ -140,6 +140,16 @@ int nx_statfs(const char *path, struct nx_statfs *st)
 	return (int)fs_path(NX_FS_STATFS, path, (uint64_t)st, 0);
 }
 
+int nx_snapshot(const char *mount, const char *name)
+{
+	return (int)fs_path(NX_FS_SNAPSHOT, mount, (uint64_t)name, strlen(name));
+}
+
+int nx_verify(const char *mount, char *report, size_t len)
+{
+	return (int)fs_path(NX_FS_VERIFY, mount, (uint64_t)report, len);
+}
+
 int close(int fd)
 {
 	struct nx_msg m = { .op = NX_FS_CLOSE, .arg = { (uint64_t)fd } };

@@ -77,6 +77,9 @@ int mkdir(const char *path);
 int unlink(const char *path);
 int rename(const char *from, const char *to);
 int nx_statfs(const char *path, struct nx_statfs *st);
+/* nexfs: a read-only snapshot, seen as MOUNT/NAME@snap; a check of every block. */
+int nx_snapshot(const char *mount, const char *name);
+int nx_verify(const char *mount, char *report, size_t len);
 int nx_stat(const char *path, struct nx_stat *st);
 int nx_readdir(const char *path, uint64_t index, struct nx_dirent *de);
 

@@ -220,6 +220,40 @@ static int cmd_hexdump(int argc, char **argv)
 	return n < 0 ? fail(argv[1], n) : 0;
 }
 
+/* snap NAME [MOUNT]: a read-only snapshot of a nexfs (default /nex). */
+static int cmd_snap(int argc, char **argv)
+{
+	int err;
+
+	if (argc < 2 || argc > 3) {
+		printf("usage: snap NAME [MOUNT]\n");
+		return 1;
+	}
+	err = nx_snapshot(argc == 3 ? argv[2] : "/nex", argv[1]);
+	if (err)
+		return fail("snap", err);
+	printf("snapshot %s: ls %s/%s@snap\n", argv[1], argc == 3 ? argv[2] : "/nex",
+	       argv[1]);
+	return 0;
+}
+
+/* nexfs verify [MOUNT] | nexfs snap NAME: the spelling of both. */
+static int cmd_nexfs(int argc, char **argv)
+{
+	char report[128] = "";
+	int err;
+
+	if (argc >= 2 && !strcmp(argv[1], "snap"))
+		return cmd_snap(argc - 1, argv + 1);
+	if (argc < 2 || strcmp(argv[1], "verify") || argc > 3) {
+		printf("usage: nexfs verify [MOUNT] | nexfs snap NAME\n");
+		return 1;
+	}
+	err = nx_verify(argc == 3 ? argv[2] : "/nex", report, sizeof(report));
+	printf("nexfs verify: %s: %s\n", err ? "FAILED" : "clean", report);
+	return err ? 1 : 0;
+}
+
 static int cmd_ps(int argc, char **argv)
 {
 	struct nx_proc_info p;
@@ -484,6 +518,8 @@ static const struct command commands[] = {
 	{ "rm", "PATH...", "remove files or empty directories", cmd_rm },
 	{ "mv", "FROM TO", "rename, within one filesystem", cmd_mv },
 	{ "mount", "", "the mounted filesystems", cmd_mount },
+	{ "snap", "NAME [MOUNT]", "read-only snapshot of a nexfs", cmd_snap },
+	{ "nexfs", "verify|snap", "check every block of /nex; snapshot it", cmd_nexfs },
 	{ "df", "", "space on each filesystem", cmd_df },
 	{ "ps", "", "fibers and apps", cmd_ps },
 	{ "kill", "ID", "kill an app this shell started, and its children", cmd_kill },
