@@ -103,5 +103,6 @@ _Static_assert(sizeof(struct nx_statfs) == 40, "nx_statfs size");
 #define NX_SYSOP_AUDIT_TAMPER	5	/* AUDIT, debug builds: flip a bit of record arg0 */
 #define NX_SYSOP_MONITOR	6	/* POWER, debug builds: hand the console to the kernel monitor */
 #define NX_SYSOP_AUDIT_EXPORT	7	/* AUDIT: print the chain for tools/provchain-verify */
+#define NX_SYSOP_DRIVER_CRASH	8	/* POWER, debug builds: fault disk arg0's driver */
 
 #endif

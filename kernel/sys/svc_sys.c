@@ -15,6 +15,7 @@
 #include "core/kprintf.h"
 #include "core/monitor.h"
 #include "core/panic.h"
+#include "drivers/virtio_blk.h"
 #include "sec/provchain.h"
 #include "sys/app.h"
 #include "sys/service.h"
@@ -123,6 +124,17 @@ static int64_t sys_monitor(void)
 #endif
 }
 
+/* Debug builds: the fault Blink must survive, on demand. */
+static int64_t driver_crash(uint64_t disk)
+{
+#ifdef NX_DEBUG
+	return vblk_crash((unsigned)disk);
+#else
+	(void)disk;
+	return -NX_ENOSYS;
+#endif
+}
+
 static void export_line(const char *line, void *ctx)
 {
 	(void)ctx;
@@ -186,6 +198,10 @@ void service_sys(struct channel *c)
 		case NX_SYSOP_MONITOR:
 			app_need_promise(a, NX_PLEDGE_POWER, "monitor");
 			r = sys_monitor();
+			break;
+		case NX_SYSOP_DRIVER_CRASH:
+			app_need_promise(a, NX_PLEDGE_POWER, "driver crash");
+			r = driver_crash(m.arg[0]);
 			break;
 		case NX_SYSOP_AUDIT_EXPORT:
 			app_need_promise(a, NX_PLEDGE_AUDIT, "audit export");

@@ -206,6 +206,11 @@ int nx_audit_export(void)
 	return nx_sys(NX_SYSOP_AUDIT_EXPORT, 0, 0, NULL);
 }
 
+int nx_driver_crash(unsigned disk)
+{
+	return nx_sys(NX_SYSOP_DRIVER_CRASH, disk, 0, NULL);
+}
+
 int nx_monitor(void)
 {
 	return nx_sys(NX_SYSOP_MONITOR, 0, 0, NULL);

@@ -91,6 +91,7 @@ int64_t nx_audit_verify(uint64_t *bad);
 int nx_audit_tamper(uint64_t record, uint64_t byte);
 int nx_audit_export(void);
 int nx_monitor(void);
+int nx_driver_crash(unsigned disk);	/* debug builds */
 int nx_sys(uint32_t op, uint64_t arg0, uint64_t arg1, struct nx_msg *reply);
 
 const char *nx_strerror(int64_t err);

@@ -494,6 +494,20 @@ static int cmd_uptime(int argc, char **argv)
 	return 0;
 }
 
+/* crash-driver DISK: make that disk's driver fault (debug builds). */
+static int cmd_crash_driver(int argc, char **argv)
+{
+	uint64_t disk;
+	int err;
+
+	if (argc != 2 || !parse_u64(argv[1], &disk)) {
+		printf("usage: crash-driver DISK\n");
+		return 1;
+	}
+	err = nx_driver_crash((unsigned)disk);
+	return err ? fail("crash-driver", err) : 0;
+}
+
 static int cmd_monitor(int argc, char **argv)
 {
 	int err = nx_monitor();
@@ -532,6 +546,8 @@ static const struct command commands[] = {
 	{ "uptime", "", "time since boot, and when this prompt first showed", cmd_uptime },
 	{ "poweroff", "", "switch the machine off", cmd_poweroff },
 	{ "monitor", "", "the kernel monitor (debug builds)", cmd_monitor },
+	{ "crash-driver", "DISK", "fault a disk driver; Blink restarts it (debug builds)",
+	  cmd_crash_driver },
 	{ NULL, NULL, NULL, NULL },
 };
 
