@@ -129,19 +129,38 @@ static int nv_readdir(void *fs, const char *dir, size_t index, struct nx_dirent 
 	return 0;
 }
 
+/*
+ * A change to the names is committed at once, as littlefs does: an rm
+ * that returned is an rm that survives a power cut. Data waits for fsync.
+ */
+static int commit_now(int err)
+{
+	if (!err)
+		err = nexfs_commit(&nex, NULL);
+	if (!err)
+		record_commit("nexfs commit ");
+	return err;
+}
+
 static int nv_mkdir(void *fs, const char *path)
 {
-	return nexfs_mkdir(fs, path);
+	return commit_now(nexfs_mkdir(fs, path));
 }
 
 static int nv_unlink(void *fs, const char *path)
 {
-	return nexfs_unlink(fs, path);
+	return commit_now(nexfs_unlink(fs, path));
 }
 
 static int nv_rename(void *fs, const char *from, const char *to)
 {
-	return nexfs_rename(fs, from, to);
+	return commit_now(nexfs_rename(fs, from, to));
+}
+
+static int nv_sync(void *fs)
+{
+	(void)fs;
+	return nex.dirty ? commit_now(0) : 0;
 }
 
 static int nv_statfs(void *fs, struct nx_statfs *out)
@@ -204,6 +223,7 @@ static const struct vfs_ops nexfs_vfs_ops = {
 	.unlink = nv_unlink,
 	.rename = nv_rename,
 	.statfs = nv_statfs,
+	.sync = nv_sync,
 	.snapshot = nv_snapshot,
 	.verify = nv_verify,
 };

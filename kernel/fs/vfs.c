@@ -47,6 +47,13 @@ struct vfs_mount *vfs_resolve(const char *path, char *rel, size_t rellen)
 	return best;
 }
 
+void vfs_sync_all(void)
+{
+	for (unsigned i = 0; i < nmounts; i++)
+		if (mounts[i].ops->sync)
+			mounts[i].ops->sync(mounts[i].fs);
+}
+
 const struct vfs_mount *vfs_mount_at(unsigned index)
 {
 	return index < nmounts ? &mounts[index] : NULL;

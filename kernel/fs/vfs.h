@@ -32,6 +32,8 @@ struct vfs_ops {
 	int (*unlink)(void *fs, const char *path);
 	int (*rename)(void *fs, const char *from, const char *to);
 	int (*statfs)(void *fs, struct nx_statfs *out);
+	/* Make everything written so far durable (a clean shutdown). */
+	int (*sync)(void *fs);
 	/* nexfs: a read-only snapshot named @name; a check of every block. */
 	int (*snapshot)(void *fs, const char *name);
 	int (*verify)(void *fs, char *text, size_t len);
@@ -47,6 +49,8 @@ struct vfs_mount {
 int vfs_mount(const char *point, const struct vfs_ops *ops, void *fs);
 /* The mount serving normalised @path, and the path inside it in @rel. */
 struct vfs_mount *vfs_resolve(const char *path, char *rel, size_t rellen);
+/* Sync every mount, before the power goes off. */
+void vfs_sync_all(void);
 /* The @index-th mount, or NULL. */
 const struct vfs_mount *vfs_mount_at(unsigned index);
 /* The @index-th mount point directly inside @dir: its name in @out. */

@@ -16,6 +16,7 @@
 #include "core/monitor.h"
 #include "core/panic.h"
 #include "drivers/virtio_blk.h"
+#include "fs/vfs.h"
 #include "sec/provchain.h"
 #include "sys/app.h"
 #include "sys/service.h"
@@ -188,6 +189,7 @@ void service_sys(struct channel *c)
 		case NX_SYSOP_POWEROFF:
 		case NX_SYSOP_REBOOT:
 			app_need_promise(a, NX_PLEDGE_POWER, "poweroff");
+			vfs_sync_all();		/* a clean shutdown loses nothing */
 			if (m.op == NX_SYSOP_REBOOT)
 				hal_reset();
 			hal_poweroff();
