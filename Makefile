@@ -225,7 +225,8 @@ test: deps
 # on the unix socket $(B)/dragonbox-linux.sock; reach it from a second
 # terminal with: socat -,raw,echo=0 UNIX-CONNECT:$(B)/dragonbox-linux.sock
 RUN_IMAGE := $(if $(filter core,$(PROFILE)),$(B)/boot/nexus-boot-core.elf,\
-	     $(if $(filter dragonbox,$(PROFILE)),$(B)/boot/nexus-boot-dragonbox.elf,kernel))
+	     $(if $(filter dragonbox,$(PROFILE)),$(B)/boot/nexus-boot-dragonbox.elf,\
+	     kernel $(DISK_DATA) $(DISK_NEX)))
 run: deps
 	@$(MAKE) --no-print-directory $(RUN_IMAGE)
 	@echo "Nexus: quit with Ctrl-A then X, or type 'poweroff'."
@@ -240,7 +241,7 @@ else ifeq ($(PROFILE),dragonbox)
 		-chardev socket,id=c1,path=$(B)/dragonbox-linux.sock,server=on,wait=off \
 		-device virtconsole,chardev=c1
 else
-	$(QEMU) $(QEMU_FLAGS) -kernel $(KERNEL)
+	$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -kernel $(KERNEL)
 endif
 
 run-el2: deps
