@@ -174,6 +174,9 @@ int lfs_file_open(struct lfs *lfs, struct lfs_file *f, const char *path, uint32_
 
 	if (!lfs->mounted || !(flags & LFS_O_RDWR))
 		return -NX_EINVAL;
+	for (struct lfs_file *o = lfs->files; o; o = o->next)
+		if (o == f)
+			return -NX_EBUSY;	/* relinking would loop the list */
 	if (wr && (err = lfs_fs_fix(lfs)))
 		return err;
 	err = lfs_find(lfs, m, path, &id, &name, &nlen, NULL);
