@@ -104,7 +104,7 @@ static int workload(void)
 	STEP(lfs_mkdir(&fs, "h"));
 	STEP(lfs_mkdir(&fs, "e/k"));
 	STEP(lfs_rename(&fs, "h", "e/k"));	/* onto an empty directory */
-	STEP(put("big", 3000, 6, LFS_O_TRUNC));
+	STEP(put("big", 4000, 6, LFS_O_TRUNC));
 	STEP(put("big", 1500, 7, LFS_O_TRUNC));
 	STEP(lfs_remove(&fs, "e/f/d/a2"));
 	STEP(lfs_remove(&fs, "e/f/d/b2"));
@@ -115,73 +115,174 @@ static int workload(void)
 	return 0;
 }
 
-static void test_power_cut_everywhere(void **state)
+static uint64_t rng;
+
+static uint32_t rnd(uint32_t n)
 {
-	(void)state;
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+/* put() for the random workload: refusals are results, not failures. */
+static int rput(const char *path, uint32_t n, uint32_t seed, uint32_t flags)
+{
+	static uint8_t b[4096];
+	struct lfs_info info;
+	int exists = lfs_stat(&fs, path, &info), err;
+
+	if (exists && exists != -NX_ENOENT)
+		return exists;
+	pattern(b, n, seed);
+	if ((err = lfs_file_open(&fs, &f1, path, LFS_O_WRONLY | LFS_O_CREAT | flags)))
+		return err;
+	if (exists)
+		durable();
+	int32_t w = lfs_file_write(&fs, &f1, b, n);
+	err = lfs_file_close(&fs, &f1);
+	if (w < 0)
+		return (int)w;
+	if (!err)
+		durable();
+	return err;
+}
+
+static const char *rpath(void)
+{
+	static const char *const paths[] = { "p0", "p1", "p2", "q/p0", "q/p1", "q/r/p2", "r/p3" };
+
+	return paths[rnd(7)];
+}
+
+/* 60 operations drawn from SEED; the same ones on every run. */
+static int random_workload(uint64_t seed)
+{
+	static const uint32_t sizes[] = { 0, 10, 60, 100, 700, 2500 };
+	static const char *const dirs[] = { "q", "r", "q/r" };
+
+	rng = seed;
+	npts = 1;
+	for (int op = 0; op < 60; op++) {
+		int err, k = (int)rnd(10);
+		uint32_t flags = rnd(2) ? LFS_O_TRUNC : LFS_O_APPEND;
+		if (k < 4) {
+			err = rput(rpath(), sizes[rnd(6)], (uint32_t)op, flags);
+			if (rb.cut)
+				return -1;
+			continue;
+		} else if (k < 6) {
+			const char *a = rpath();
+			err = lfs_rename(&fs, a, rpath());
+		} else if (k < 7) {
+			err = lfs_remove(&fs, rpath());
+		} else if (k < 9) {
+			err = lfs_mkdir(&fs, dirs[rnd(3)]);
+		} else {
+			err = lfs_remove(&fs, dirs[rnd(3)]);
+		}
+		if (rb.cut)
+			return -1;
+		if (!err)
+			durable();
+	}
+	return 0;
+}
+
+/* Runs WORK clean, then once per program/erase with power cut there. */
+static uint64_t cut_everywhere(int (*work)(uint64_t), uint64_t arg, unsigned *before,
+			       unsigned *after, int *ndurable)
+{
 	lfs_rambd_init(&rb, mem, mark, BS, BC);
 	assert_int_equal(lfs_format(&fs, &rb.bd), 0);
 	memcpy(base_mem, mem, sizeof(mem));
 	memcpy(base_mark, mark, sizeof(mark));
-
-	/* The run to completion gives the durable states and the cut points. */
 	assert_int_equal(lfs_mount(&fs, &rb.bd), 0);
 	assert_int_equal(lfs_walk_digest(&fs, &pts[0], NULL), 0);
 	lfs_rambd_power(&rb, 0);
 	recording = true;
-	assert_int_equal(workload(), 0);
+	assert_int_equal(work(arg), 0);
 	recording = false;
 	int total = npts;
 	uint64_t points = rb.ops;
-	unsigned nfiles;
-	uint64_t dg;
-	assert_int_equal(lfs_walk_digest(&fs, &dg, &nfiles), 0);
-	assert_int_equal(nfiles, 1);	/* only "big" is left */
+	uint64_t dg, dg2;
+	struct lfs_fsinfo fi;
 
-	unsigned before = 0, after = 0;
+	*ndurable = total - 1;
 	for (uint64_t cut = 1; cut <= points; cut++) {
 		memcpy(mem, base_mem, sizeof(mem));
 		memcpy(mark, base_mark, sizeof(mark));
 		lfs_rambd_power(&rb, 0);
 		assert_int_equal(lfs_mount(&fs, &rb.bd), 0);
 		lfs_rambd_power(&rb, cut);
-		assert_int_equal(workload(), -1);
-		assert_true(rb.cut);
-		int done = npts - 1;	/* durable points reached before the cut */
-
+		assert_int_equal(work(arg), -1);
+		int done = npts - 1;
 		lfs_rambd_power(&rb, 0);
 		int err = lfs_mount(&fs, &rb.bd);
 		if (err)
-			fail_msg("cut %llu: mount: %d", (unsigned long long)cut, err);
-		err = lfs_walk_digest(&fs, &dg, NULL);
-		if (err)
-			fail_msg("cut %llu: walk: %d", (unsigned long long)cut, err);
+			fail_msg("seed %llu cut %llu: mount: %d", (unsigned long long)arg,
+				 (unsigned long long)cut, err);
+		if ((err = lfs_walk_digest(&fs, &dg, NULL)))
+			fail_msg("seed %llu cut %llu: walk: %d", (unsigned long long)arg,
+				 (unsigned long long)cut, err);
 		if (dg == pts[done])
-			before++;
+			(*before)++;
 		else if (done + 1 < total && dg == pts[done + 1])
-			after++;
+			(*after)++;
 		else
-			fail_msg("cut %llu (after durable point %d): state matches neither side",
-				 (unsigned long long)cut, done);
-		/* The survivor must take writes and stay whole. */
-		struct lfs_fsinfo fi;
-		assert_int_equal(put("z", 40, 9, 0), 0);
+			fail_msg("seed %llu cut %llu (after durable point %d): neither side",
+				 (unsigned long long)arg, (unsigned long long)cut, done);
+		assert_int_equal(lfs_mkdir(&fs, "zz"), 0);
 		assert_int_equal(lfs_statfs(&fs, &fi), 0);
 		assert_int_equal(lfs_walk_digest(&fs, &dg, NULL), 0);
 		assert_int_equal(lfs_unmount(&fs), 0);
 		assert_int_equal(lfs_mount(&fs, &rb.bd), 0);
-		uint64_t dg2;
 		assert_int_equal(lfs_walk_digest(&fs, &dg2, NULL), 0);
 		assert_true(dg == dg2);
 	}
-	printf("lfs power: %llu power-cut points tried over %d durable operations; "
-	       "%u showed the state before the cut operation, %u after\n",
-	       (unsigned long long)points, total - 1, before, after);
+	return points;
+}
+
+static int fixed_workload(uint64_t unused)
+{
+	(void)unused;
+	return workload();
+}
+
+static void test_power_cut_random(void **state)
+{
+	unsigned before = 0, after = 0;
+	uint64_t points = 0;
+	int nd, durable_ops = 0;
+
+	(void)state;
+	for (uint64_t seed = 1; seed <= 20; seed++) {
+		points += cut_everywhere(random_workload, seed * 0x9e3779b97f4a7c15ull, &before,
+					 &after, &nd);
+		durable_ops += nd;
+	}
+	printf("lfs power (20 random workloads of 60 operations): %llu power-cut points tried "
+	       "over %d durable operations; %u before, %u after\n",
+	       (unsigned long long)points, durable_ops, before, after);
+}
+
+static void test_power_cut_everywhere(void **state)
+{
+	unsigned before = 0, after = 0;
+	int nd;
+
+	(void)state;
+	uint64_t pts_tried = cut_everywhere(fixed_workload, 0, &before, &after, &nd);
+	printf("lfs power (fixed workload): %llu power-cut points tried over %d durable "
+	       "operations; %u showed the state before the cut operation, %u after\n",
+	       (unsigned long long)pts_tried, nd, before, after);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_power_cut_everywhere),
+		cmocka_unit_test(test_power_cut_random),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
