@@ -16,6 +16,7 @@
 #include <nexus/errno.h>
 
 #include "fs/lfs/lfs.h"
+#include "fs/lfs/lfs_int.h"
 #include "fs/lfs/rambd.h"
 #include "lfs_walk.h"
 
@@ -286,6 +287,74 @@ static void test_full(void **state)
 	assert_int_equal(files, (unsigned)i);	/* "keep" and all but the refused one */
 }
 
+/* Pairs in the chain of directory PATH. */
+static int dir_pairs(const char *path)
+{
+	struct lfs_mdir *m = &fs.m[0];
+	uint32_t pair[2];
+	uint16_t id;
+	int n = 1;
+
+	assert_int_equal(lfs_find(&fs, m, path, &id, NULL, NULL, NULL), 0);
+	assert_int_equal(lfs_dirstruct(&fs, m, &m->ent[id], pair), 0);
+	for (;;) {
+		assert_int_equal(lfs_mdir_fetch(&fs, m, pair, true), 0);
+		if (!m->split)
+			return n;
+		pair[0] = m->tail[0];
+		pair[1] = m->tail[1];
+		n++;
+	}
+}
+
+/*
+ * A directory outgrowing its pair splits into a chain of pairs joined by
+ * hard tails, stays sorted, keeps open files pointing at their entries,
+ * and empties and goes away again.
+ */
+static void test_split(void **state)
+{
+	struct lfs_info info;
+	struct lfs_dir d;
+	char name[32], prev[32] = "";
+	int n = 0;
+
+	(void)state;
+	fresh(256);
+	assert_int_equal(lfs_mkdir(&fs, "many"), 0);
+	assert_int_equal(lfs_file_open(&fs, &f, "many/entry-150", LFS_O_RDWR | LFS_O_CREAT), 0);
+	for (int i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "many/entry-%03d", (i * 37) % 200);
+		if ((i * 37) % 200 != 150)
+			put(name, name, 30);
+	}
+	assert_true(dir_pairs("many") >= 10);
+	assert_int_equal(lfs_file_write(&fs, &f, "kept", 4), 4);
+	assert_int_equal(lfs_file_close(&fs, &f), 0);
+	assert_int_equal(lfs_unmount(&fs), 0);
+	assert_int_equal(lfs_mount(&fs, &rb.bd), 0);
+	assert_int_equal(lfs_dir_open(&fs, &d, "many"), 0);
+	while (lfs_dir_read(&fs, &d, &info) > 0) {
+		assert_true(strcmp(prev, info.name) < 0);
+		strcpy(prev, info.name);
+		n++;
+	}
+	assert_int_equal(n, 200);
+	assert_int_equal(lfs_stat(&fs, "many/entry-150", &info), 0);
+	assert_int_equal(info.size, 4);
+	assert_int_equal(lfs_stat(&fs, "many/entry-199", &info), 0);
+	assert_int_equal(info.size, 30);
+	for (int i = 0; i < 200; i++) {
+		snprintf(name, sizeof(name), "many/entry-%03d", i);
+		assert_int_equal(lfs_remove(&fs, name), 0);
+	}
+	assert_int_equal(lfs_remove(&fs, "many"), 0);
+	struct lfs_fsinfo fi;
+	assert_int_equal(lfs_statfs(&fs, &fi), 0);
+	printf("lfs split: 200 entries took a chain of pairs; after removal %u blocks in use\n",
+	       fi.blocks_used);
+}
+
 static uint64_t rng = 88172645463325252ull;
 
 static uint32_t rnd(uint32_t n)
@@ -409,6 +478,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_open_files),
 		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_corrupt),
 		cmocka_unit_test(test_fuzz),
 	};

@@ -3,7 +3,9 @@
  * truncate, append, overwrite past the end, read back, stat, remove,
  * rename onto existing or new names, mkdir, rmdir) on a small tree,
  * each result and every byte read compared with an in-memory model, and
- * a remount with a full comparison every 1000 operations. The seed is
+ * a remount with a full comparison every 1000 operations. Sixteen long
+ * names per directory overflow a 512-byte pair, so directories split
+ * and shrink back as files come and go. The seed is
  * printed; NEXUS_SEED=n replays a run.
  */
 #include <setjmp.h>
@@ -25,7 +27,7 @@
 #define BC	512
 #define NOPS	100000
 #define NDIRS	2
-#define PER	6		/* files per directory, the root included */
+#define PER	16		/* files per directory, the root included */
 #define NPATH	((NDIRS + 1) * PER)
 #define MAXLEN	3000
 
@@ -60,9 +62,9 @@ static const char *path_of(int i)
 	char *s = p[which ^= 1];
 
 	if (i < PER)
-		snprintf(s, 32, "/f%d", i);
+		snprintf(s, 32, "/file-number-%02d", i);
 	else
-		snprintf(s, 32, "/d%d/f%d", i / PER - 1, i % PER);
+		snprintf(s, 32, "/d%d/file-number-%02d", i / PER - 1, i % PER);
 	return s;
 }
 

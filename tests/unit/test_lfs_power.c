@@ -28,7 +28,7 @@
 
 #define BS	512
 #define BC	128
-#define MAXPTS	64
+#define MAXPTS	128
 
 static uint8_t mem[BS * BC], base_mem[BS * BC];
 static uint32_t mark[BC], base_mark[BC];
@@ -108,8 +108,27 @@ static int workload(void)
 	STEP(lfs_rename(&fs, "h", "e/k"));	/* onto an empty directory */
 	STEP(put("big", 4000, 6, LFS_O_TRUNC));
 	STEP(put("big", 1500, 7, LFS_O_TRUNC));
+	/* Enough entries to split d's pair, some removed again. */
+	for (int i = 0; i < 10; i++) {
+		char name[32];
+		snprintf(name, sizeof(name), "e/f/d/n%02d", (i * 7) % 10);
+		STEP(put(name, 60, (uint32_t)i, 0));
+	}
+	for (int i = 0; i < 10; i += 3) {
+		char name[32];
+		snprintf(name, sizeof(name), "e/f/d/n%02d", i);
+		STEP(lfs_remove(&fs, name));
+	}
 	STEP(lfs_remove(&fs, "e/f/d/a2"));
 	STEP(lfs_remove(&fs, "e/f/d/b2"));
+	DO(lfs_remove(&fs, "e/f/d") == -NX_ENOTEMPTY ? 0 : -1);
+	for (int i = 0; i < 10; i++) {
+		char name[32];
+		if (i % 3 == 0)
+			continue;
+		snprintf(name, sizeof(name), "e/f/d/n%02d", i);
+		STEP(lfs_remove(&fs, name));
+	}
 	STEP(lfs_remove(&fs, "e/f/d"));
 	STEP(lfs_remove(&fs, "e/f"));
 	STEP(lfs_remove(&fs, "e/k"));

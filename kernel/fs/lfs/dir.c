@@ -298,12 +298,13 @@ int lfs_mkdir(struct lfs *lfs, const char *path)
 	}
 	lfs_put_le32(lfs->tmp, nm->pair[0]);
 	lfs_put_le32(lfs->tmp + 4, nm->pair[1]);
+	uint32_t pair[2] = { m->pair[0], m->pair[1] };
 	lfs_mdir_insert(m, id);
 	ent_new(&m->ent[id], LFS_T_DIR, name, nlen, LFS_T_DIRSTRUCT, lfs->tmp, 8);
+	lfs_files_insert(lfs, pair, id);
 	if ((err = lfs_mdir_commit(lfs, m)))
-		return err;
-	lfs_files_insert(lfs, m->pair, id);
-	return 0;
+		lfs_files_delete(lfs, pair, id);
+	return err;
 }
 
 /*
@@ -376,10 +377,10 @@ int lfs_remove(struct lfs *lfs, const char *path)
 			return err;
 		lfs_orphans(lfs, +1);
 	}
+	lfs_files_delete(lfs, m->pair, id);
 	lfs_mdir_delete(m, id);
 	if ((err = lfs_mdir_commit(lfs, m)))
 		return err;
-	lfs_files_delete(lfs, m->pair, id);
 	return isdir ? dir_drop(lfs, d, l, &g, &lfs->m[2]) : 0;
 }
 
@@ -467,11 +468,14 @@ int lfs_rename(struct lfs *lfs, const char *from, const char *to)
 		if (samepair && sid >= did)
 			sid++;
 	}
+	lfs_files_delete(lfs, spair, sid);
 	if (samepair) {
 		lfs_mdir_delete(dm, sid);
 		if (sid < did)
 			did--;
-	} else {
+	}
+	files_moved(lfs, dm->pair, did);
+	if (!samepair) {
 		/* Readers treat the source as deleted from this commit on. */
 		lfs->gstate.tag = (lfs->gstate.tag & 0x800003ffu) | LFS_MKTAG(LFS_T_DELETE, sid, 0);
 		lfs->gstate.pair[0] = spair[0];
@@ -479,8 +483,6 @@ int lfs_rename(struct lfs *lfs, const char *from, const char *to)
 	}
 	if ((err = lfs_mdir_commit(lfs, dm)))
 		return err;
-	lfs_files_delete(lfs, spair, sid);
-	files_moved(lfs, dm->pair, did);
 	if (!samepair) {
 		/* The fetch drops the source; the commit clears the move. */
 		if ((err = lfs_mdir_fetch(lfs, sm, spair, true)) ||

@@ -35,6 +35,18 @@ void lfs_files_delete(struct lfs *lfs, const uint32_t pair[2], uint16_t id)
 	}
 }
 
+void lfs_files_split(struct lfs *lfs, const uint32_t pair[2], uint16_t k,
+		     const uint32_t npair[2])
+{
+	for (struct lfs_file *f = lfs->files; f; f = f->next) {
+		if (f->removed || !lfs_pair_eq(f->pair, pair) || f->id < k)
+			continue;
+		f->pair[0] = npair[0];
+		f->pair[1] = npair[1];
+		f->id = (uint16_t)(f->id - k);
+	}
+}
+
 static uint32_t cur_size(const struct lfs_file *f)
 {
 	return f->writing && f->wsize > f->size ? f->wsize : f->size;
@@ -188,12 +200,18 @@ int lfs_file_open(struct lfs *lfs, struct lfs_file *f, const char *path, uint32_
 	} else if (err == -NX_ENOENT && name && (flags & LFS_O_CREAT) && wr) {
 		if (m->count >= LFS_MDIR_IDS)
 			return -NX_ENOSPC;
+		uint32_t pair[2] = { m->pair[0], m->pair[1] };
 		lfs_mdir_insert(m, id);
 		m->ent[id] = (struct lfs_ent){ .type = LFS_T_REG, .stype = LFS_T_INLINE,
 					       .nlen = (uint16_t)nlen, .nram = name };
-		if ((err = lfs_mdir_commit(lfs, m)))
+		lfs_files_insert(lfs, pair, id);
+		if ((err = lfs_mdir_commit(lfs, m))) {
+			lfs_files_delete(lfs, pair, id);
 			return err;
-		lfs_files_insert(lfs, m->pair, id);
+		}
+		/* A split may have moved the new entry to another pair. */
+		if ((err = lfs_find(lfs, m, path, &id, NULL, NULL, NULL)))
+			return err;
 	} else {
 		return err;
 	}

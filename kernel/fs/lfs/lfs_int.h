@@ -139,5 +139,7 @@ int lfs_ent_info(struct lfs *lfs, const struct lfs_mdir *m, const struct lfs_ent
 /* file.c */
 void lfs_files_insert(struct lfs *lfs, const uint32_t pair[2], uint16_t id);
 void lfs_files_delete(struct lfs *lfs, const uint32_t pair[2], uint16_t id);
+void lfs_files_split(struct lfs *lfs, const uint32_t pair[2], uint16_t k,
+		     const uint32_t npair[2]);
 
 #endif

@@ -306,12 +306,19 @@ static int put_data(struct lfs *lfs, struct writer *w, const struct lfs_mdir *m,
 	return 0;
 }
 
-static uint32_t compact_size(const struct lfs_mdir *m, bool tail, bool delta)
+static uint32_t ent_size(const struct lfs_ent *e)
 {
-	uint32_t size = 4 + 8 + (tail ? 12 : 0) + (delta ? 16 : 0);
+	return 4u + e->nlen + (e->stype ? 4u + e->slen : 0);
+}
 
-	for (uint16_t i = 0; i < m->count; i++)
-		size += 4 + m->ent[i].nlen + (m->ent[i].stype ? 4u + m->ent[i].slen : 0);
+/* Bytes a commit of ids LO..HI-1 takes, CRC tag and padding included. */
+static uint32_t span_size(const struct lfs_mdir *m, uint16_t lo, uint16_t hi, bool tail,
+			  bool delta)
+{
+	uint32_t size = 4 + 8 + (tail ? 12 : 0) + (delta ? 16 : 0) + LFS_PROG_ALIGN;
+
+	for (uint16_t i = lo; i < hi; i++)
+		size += ent_size(&m->ent[i]);
 	return size;
 }
 
@@ -346,26 +353,30 @@ static int put_crc(struct lfs *lfs, struct writer *w)
 	return pc_flush(lfs);
 }
 
-static int compact(struct lfs *lfs, struct lfs_mdir *m, const struct lfs_gstate *delta)
+/*
+ * Writes ids LO..HI-1 of M (renumbered from 0), TAIL and DELTA as the one
+ * commit of BLOCK, at revision REV. Entry data comes from M's block.
+ */
+static int compact(struct lfs *lfs, const struct lfs_mdir *m, uint16_t lo, uint16_t hi,
+		   uint32_t block, uint32_t rev, const uint32_t tail[2], bool split,
+		   const struct lfs_gstate *delta)
 {
-	bool hastail = !lfs_pair_null(m->tail);
 	bool hasdelta = delta->tag || delta->pair[0] || delta->pair[1];
-	struct writer w = { m->pair[1], 0, 0xffffffffu, 0xffffffffu };
+	struct writer w = { block, 0, 0xffffffffu, 0xffffffffu };
 	uint8_t b[12];
 	int err;
 
-	if (compact_size(m, hastail, hasdelta) > lfs->bd->block_size)
-		return -NX_ENOSPC;
 	if ((err = lfs_bd_erase(lfs, w.block)))
 		return err;
 	lfs->pc.block = w.block;
 	lfs->pc.off = 0;
 	lfs->pc.len = 0;
-	lfs_put_le32(b, m->rev + 1);
+	lfs_put_le32(b, rev);
 	if ((err = put(lfs, &w, b, 4, true)))
 		return err;
-	for (uint16_t id = 0; id < m->count; id++) {
-		const struct lfs_ent *e = &m->ent[id];
+	for (uint16_t i = lo; i < hi; i++) {
+		const struct lfs_ent *e = &m->ent[i];
+		uint16_t id = (uint16_t)(i - lo);
 		if (!e->type)
 			return -NX_ECORRUPT;	/* an id with no name: nothing to write */
 		if ((err = put_tag(lfs, &w, LFS_MKTAG(e->type, id, e->nlen))) ||
@@ -375,10 +386,10 @@ static int compact(struct lfs *lfs, struct lfs_mdir *m, const struct lfs_gstate 
 				 (err = put_data(lfs, &w, m, e, false))))
 			return err;
 	}
-	if (hastail) {
-		lfs_put_le32(b, m->tail[0]);
-		lfs_put_le32(b + 4, m->tail[1]);
-		uint32_t t = m->split ? LFS_T_HARDTAIL : LFS_T_SOFTTAIL;
+	if (!lfs_pair_null(tail)) {
+		lfs_put_le32(b, tail[0]);
+		lfs_put_le32(b + 4, tail[1]);
+		uint32_t t = split ? LFS_T_HARDTAIL : LFS_T_SOFTTAIL;
 		if ((err = put_tag(lfs, &w, LFS_MKTAG(t, ID_NONE, 8))) ||
 		    (err = put(lfs, &w, b, 8, true)))
 			return err;
@@ -397,8 +408,48 @@ static int compact(struct lfs *lfs, struct lfs_mdir *m, const struct lfs_gstate 
 }
 
 /*
+ * M does not fit one block: ids K.. go to a new pair, written first and
+ * reached by nothing until M's own commit points its hard tail at it, so
+ * the split is as atomic as that commit (SPEC.md "LFS_TYPE_HARDTAIL").
+ * Names stay sorted across the two. Returns K, or an error.
+ */
+static int split(struct lfs *lfs, struct lfs_mdir *m, bool hasdelta, uint32_t npair[2])
+{
+	static const struct lfs_gstate none;
+	uint32_t B = lfs->bd->block_size, total = 0, half = 0, b[2];
+	uint16_t k = 0;
+	uint8_t w[4];
+	int err;
+
+	for (uint16_t i = 0; i < m->count; i++)
+		total += ent_size(&m->ent[i]);
+	while (k + 1 < m->count && half + ent_size(&m->ent[k]) <= total / 2)
+		half += ent_size(&m->ent[k++]);
+	if (k == 0)
+		k = 1;
+	if (m->count < 2 || span_size(m, 0, k, true, hasdelta) > B ||
+	    span_size(m, k, m->count, !lfs_pair_null(m->tail), false) > B)
+		return -NX_ENOSPC;
+	if ((err = lfs_alloc(lfs, &b[0])) || (err = lfs_alloc(lfs, &b[1])) ||
+	    (err = lfs_bd_read(lfs, b[0], 0, w, 4)))
+		return err;
+	/* Newer than whatever b[0] still holds, as in lfs_format. */
+	if ((err = compact(lfs, m, k, m->count, b[1], lfs_le32(w) + 1, m->tail, m->split, &none)))
+		return err;
+	npair[0] = b[1];
+	npair[1] = b[0];
+	m->count = k;
+	m->tail[0] = npair[0];
+	m->tail[1] = npair[1];
+	m->split = true;
+	return k;
+}
+
+/*
  * Writes M's entries, tail and share of the global state as a new commit,
- * then reads the pair back so M no longer points at caller memory. The
+ * split over two pairs if one block cannot hold them, then reads the
+ * (first) pair back so M no longer points at caller memory. Open files
+ * must already carry the ids M has; those moved by a split follow. The
  * commit also carries whatever the global state has gained since it was
  * last written (gstate ^ gdisk), which makes that change atomic with it.
  */
@@ -416,9 +467,20 @@ int lfs_mdir_commit(struct lfs *lfs, struct lfs_mdir *m)
 	delta.tag = m->gdelta.tag ^ lfs->gdisk.tag ^ lfs->gstate.tag;
 	delta.pair[0] = m->gdelta.pair[0] ^ lfs->gdisk.pair[0] ^ lfs->gstate.pair[0];
 	delta.pair[1] = m->gdelta.pair[1] ^ lfs->gdisk.pair[1] ^ lfs->gstate.pair[1];
-	if ((err = compact(lfs, m, &delta)))
+	bool hasdelta = delta.tag || delta.pair[0] || delta.pair[1];
+	uint32_t npair[2];
+	int k = 0;
+	/* Keep a spare id so an insertion always has room before a split. */
+	if (m->count >= LFS_MDIR_IDS - 1 ||
+	    span_size(m, 0, m->count, !lfs_pair_null(m->tail), hasdelta) > lfs->bd->block_size)
+		if ((k = split(lfs, m, hasdelta, npair)) < 0)
+			return k;
+	if ((err = compact(lfs, m, 0, m->count, m->pair[1], m->rev + 1, m->tail, m->split,
+			   &delta)))
 		return err;
 	lfs->gdisk = lfs->gstate;
+	if (k)
+		lfs_files_split(lfs, m->pair, (uint16_t)k, npair);
 	pair[0] = m->pair[1];
 	pair[1] = m->pair[0];
 	return lfs_mdir_fetch(lfs, m, pair, true);
