@@ -5,7 +5,7 @@
  * each result and every byte read compared with an in-memory model, and
  * a remount with a full comparison every 1000 operations. Sixteen long
  * names per directory overflow a 512-byte pair, so directories split
- * and shrink back as files come and go. The seed is
+ * into chains of pairs. The seed is
  * printed; NEXUS_SEED=n replays a run.
  */
 #include <setjmp.h>
