@@ -358,6 +358,29 @@ static int dir_drop(struct lfs *lfs, const uint32_t pair[2], const struct lfs_md
 	return lfs_mdir_commit(lfs, pred);
 }
 
+/*
+ * Takes M off its directory's chain if a removal left it empty and it is
+ * not the directory's first pair (whose address the parent holds). A cut
+ * before this commit leaves an empty pair in the chain, which is valid.
+ */
+static int drop_empty(struct lfs *lfs, const struct lfs_mdir *m, struct lfs_mdir *pred)
+{
+	if (m->count)
+		return 0;
+	int err = lfs_fs_pred(lfs, m->pair, pred);
+	if (err)
+		return err == -NX_ENOENT ? 0 : err;
+	if (!pred->split)
+		return 0;
+	pred->tail[0] = m->tail[0];
+	pred->tail[1] = m->tail[1];
+	pred->split = m->split;
+	pred->gdelta.tag ^= m->gdelta.tag;
+	pred->gdelta.pair[0] ^= m->gdelta.pair[0];
+	pred->gdelta.pair[1] ^= m->gdelta.pair[1];
+	return lfs_mdir_commit(lfs, pred);
+}
+
 int lfs_remove(struct lfs *lfs, const char *path)
 {
 	struct lfs_mdir *m = &lfs->m[0], *l = &lfs->m[1];
@@ -381,7 +404,14 @@ int lfs_remove(struct lfs *lfs, const char *path)
 	lfs_mdir_delete(m, id);
 	if ((err = lfs_mdir_commit(lfs, m)))
 		return err;
-	return isdir ? dir_drop(lfs, d, l, &g, &lfs->m[2]) : 0;
+	if (isdir) {
+		uint32_t p[2] = { m->pair[0], m->pair[1] };
+		/* Dropping the directory may have rewritten M: read it again. */
+		if ((err = dir_drop(lfs, d, l, &g, &lfs->m[2])) ||
+		    (err = lfs_mdir_fetch(lfs, m, p, true)))
+			return err;
+	}
+	return drop_empty(lfs, m, l);
 }
 
 static void files_orphan(struct lfs *lfs, const uint32_t pair[2], uint16_t id)
@@ -486,7 +516,7 @@ int lfs_rename(struct lfs *lfs, const char *from, const char *to)
 	if (!samepair) {
 		/* The fetch drops the source; the commit clears the move. */
 		if ((err = lfs_mdir_fetch(lfs, sm, spair, true)) ||
-		    (err = lfs_mdir_commit(lfs, sm)))
+		    (err = lfs_mdir_commit(lfs, sm)) || (err = drop_empty(lfs, sm, dm)))
 			return err;
 	}
 	return replacedir ? dir_drop(lfs, dd, l, &g, dm) : 0;
