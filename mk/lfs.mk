@@ -13,7 +13,7 @@
 #   model (NEXUS_SEED=n to replay).
 
 LFS_SRCS := $(addprefix kernel/fs/lfs/,bd.c mdir.c ctz.c alloc.c super.c dir.c \
-	    file.c rambd.c)
+	    file.c dirmod.c rambd.c)
 LFS_HDRS := $(wildcard kernel/fs/lfs/*.h) include/nexus/errno.h
 
 KERNEL_SRCS += $(LFS_SRCS)

@@ -187,6 +187,8 @@ static void test_errors(void **state)
 	assert_int_equal(lfs_rename(&fs, "d/file", "e"), -NX_EISDIR);
 	assert_int_equal(lfs_rename(&fs, "e", "d/file"), -NX_ENOTDIR);
 	assert_int_equal(lfs_rename(&fs, "d", "d/sub"), -NX_EINVAL);
+	assert_int_equal(lfs_rename(&fs, "d", "d"), 0);
+	assert_int_equal(lfs_rename(&fs, "d/file", "/d//file"), 0);
 	assert_int_equal(lfs_stat(&fs, "d/./file", &info), -NX_EINVAL);
 	memset(longname, 'n', 256);
 	longname[256] = '\0';

@@ -87,6 +87,12 @@ static inline bool lfs_gstate_hasmove(const struct lfs_gstate *g)
 	return TAG_TYPE1(g->tag) != 0;
 }
 
+/* A file or directory, as opposed to the superblock entry. */
+static inline bool lfs_ent_named(const struct lfs_ent *e)
+{
+	return e->type == LFS_T_REG || e->type == LFS_T_DIR;
+}
+
 static inline uint32_t lfs_ctz(uint32_t x)
 {
 	return (uint32_t)__builtin_ctz(x);
@@ -130,7 +136,7 @@ int lfs_fs_fix(struct lfs *lfs);
 void lfs_orphans(struct lfs *lfs, int delta);
 int lfs_fs_pred(struct lfs *lfs, const uint32_t pair[2], struct lfs_mdir *pred);
 
-/* dir.c */
+/* dir.c, dirmod.c */
 int lfs_find(struct lfs *lfs, struct lfs_mdir *m, const char *path, uint16_t *id,
 	     const char **name, uint32_t *nlen, const uint32_t *avoid);
 int lfs_ent_info(struct lfs *lfs, const struct lfs_mdir *m, const struct lfs_ent *e,
