@@ -174,13 +174,69 @@ static int outline(struct lfs *lfs, struct lfs_file *f)
 	return session_end(lfs, f);
 }
 
+/* Sets F up from entry E of M: inline bytes, CTZ head and size, or empty. */
+static int file_load(struct lfs *lfs, struct lfs_file *f, const struct lfs_mdir *m,
+		     uint16_t id, uint32_t flags)
+{
+	const struct lfs_ent *e = &m->ent[id];
+	uint8_t d[8];
+	int err;
+
+	memset(f, 0, offsetof(struct lfs_file, buf));
+	f->pair[0] = m->pair[0];
+	f->pair[1] = m->pair[1];
+	f->id = id;
+	f->flags = flags;
+	f->inl = true;
+	f->head = LFS_BLOCK_NULL;
+	if ((flags & LFS_O_WRONLY) && (flags & LFS_O_TRUNC)) {
+		f->dirty = true;
+	} else if (e->stype == LFS_T_INLINE) {
+		if (e->slen > LFS_INLINE_CAP)
+			return -NX_ECORRUPT;
+		f->size = e->slen;
+		return lfs_ent_read(lfs, m, e, false, 0, f->buf, e->slen);
+	} else if (e->stype == LFS_T_CTZ) {
+		if (e->slen != 8)
+			return -NX_ECORRUPT;
+		if ((err = lfs_ent_read(lfs, m, e, false, 0, d, 8)))
+			return err;
+		f->inl = false;
+		f->head = lfs_le32(d);
+		f->size = lfs_le32(d + 4);
+		if (f->size && f->head >= lfs->bd->block_count)
+			return -NX_ECORRUPT;
+	}
+	return 0;
+}
+
+/* Adds an empty regular file NAME at ID of M, then finds it again. */
+static int file_create(struct lfs *lfs, struct lfs_mdir *m, uint16_t *id, const char *path,
+		       const char *name, uint32_t nlen)
+{
+	uint32_t pair[2] = { m->pair[0], m->pair[1] };
+	int err;
+
+	if (m->count >= LFS_MDIR_IDS)
+		return -NX_ENOSPC;
+	lfs_mdir_insert(m, *id);
+	m->ent[*id] = (struct lfs_ent){ .type = LFS_T_REG, .stype = LFS_T_INLINE,
+					.nlen = (uint16_t)nlen, .nram = name };
+	lfs_files_insert(lfs, pair, *id);
+	if ((err = lfs_mdir_commit(lfs, m))) {
+		lfs_files_delete(lfs, pair, *id);
+		return err;
+	}
+	/* A split may have moved the new entry to another pair. */
+	return lfs_find(lfs, m, path, id, NULL, NULL, NULL);
+}
+
 int lfs_file_open(struct lfs *lfs, struct lfs_file *f, const char *path, uint32_t flags)
 {
 	struct lfs_mdir *m = &lfs->m[0];
 	bool wr = flags & LFS_O_WRONLY;
 	const char *name;
 	uint32_t nlen;
-	uint8_t d[8];
 	uint16_t id;
 	int err;
 
@@ -198,50 +254,13 @@ int lfs_file_open(struct lfs *lfs, struct lfs_file *f, const char *path, uint32_
 		if ((flags & LFS_O_CREAT) && (flags & LFS_O_EXCL))
 			return -NX_EEXIST;
 	} else if (err == -NX_ENOENT && name && (flags & LFS_O_CREAT) && wr) {
-		if (m->count >= LFS_MDIR_IDS)
-			return -NX_ENOSPC;
-		uint32_t pair[2] = { m->pair[0], m->pair[1] };
-		lfs_mdir_insert(m, id);
-		m->ent[id] = (struct lfs_ent){ .type = LFS_T_REG, .stype = LFS_T_INLINE,
-					       .nlen = (uint16_t)nlen, .nram = name };
-		lfs_files_insert(lfs, pair, id);
-		if ((err = lfs_mdir_commit(lfs, m))) {
-			lfs_files_delete(lfs, pair, id);
-			return err;
-		}
-		/* A split may have moved the new entry to another pair. */
-		if ((err = lfs_find(lfs, m, path, &id, NULL, NULL, NULL)))
+		if ((err = file_create(lfs, m, &id, path, name, nlen)))
 			return err;
 	} else {
 		return err;
 	}
-	const struct lfs_ent *e = &m->ent[id];
-	memset(f, 0, offsetof(struct lfs_file, buf));
-	f->pair[0] = m->pair[0];
-	f->pair[1] = m->pair[1];
-	f->id = id;
-	f->flags = flags;
-	f->inl = true;
-	f->head = LFS_BLOCK_NULL;
-	if (wr && (flags & LFS_O_TRUNC)) {
-		f->dirty = true;
-	} else if (e->stype == LFS_T_INLINE) {
-		if (e->slen > LFS_INLINE_CAP)
-			return -NX_ECORRUPT;
-		f->size = e->slen;
-		if ((err = lfs_ent_read(lfs, m, e, false, 0, f->buf, e->slen)))
-			return err;
-	} else if (e->stype == LFS_T_CTZ) {
-		if (e->slen != 8)
-			return -NX_ECORRUPT;
-		if ((err = lfs_ent_read(lfs, m, e, false, 0, d, 8)))
-			return err;
-		f->inl = false;
-		f->head = lfs_le32(d);
-		f->size = lfs_le32(d + 4);
-		if (f->size && f->head >= lfs->bd->block_count)
-			return -NX_ECORRUPT;
-	}
+	if ((err = file_load(lfs, f, m, id, flags)))
+		return err;
 	f->next = lfs->files;
 	lfs->files = f;
 	return 0;
