@@ -19,6 +19,8 @@
 #define NX_ENOTDIR	20	/* a path component is not a directory */
 #define NX_EISDIR	21	/* a directory where a file is needed */
 #define NX_EINVAL	22	/* invalid argument */
+#define NX_ENOTDIR	20	/* a path component is not a directory */
+#define NX_EISDIR	21	/* a directory where a file was expected */
 #define NX_ENOSPC	28	/* no space left */
 #define NX_EROFS	30	/* read-only file system */
 #define NX_ERANGE	34	/* value out of range */
@@ -26,5 +28,6 @@
 #define NX_ENOSYS	38	/* no such call */
 #define NX_ENOTEMPTY	39	/* directory not empty */
 #define NX_ETIMEDOUT	110	/* deadline passed */
+#define NX_ECORRUPT	117	/* on-disk structure fails its checks */
 
 #endif

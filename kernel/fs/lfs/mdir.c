@@ -1,0 +1,487 @@
+/*
+ * littlefs metadata pairs (SPEC.md "Directories / Metadata pairs",
+ * "Metadata tags", "Metadata types"; DESIGN.md "Metadata pairs").
+ *
+ * Reading accepts any log the format allows: several commits per block,
+ * CREATE/DELETE splices, deleted tags, FCRC tags, user attributes (which
+ * are skipped). The newest block is chosen by revision, compared as a
+ * sequence number, and falls back to the other block when it holds no
+ * commit whose CRC checks.
+ *
+ * Writing always compacts: the whole current state is written as one
+ * commit to the older block, with the revision incremented. Until the CRC
+ * tag of that commit is programmed the newer block is untouched and still
+ * wins, so a commit either fully happened or did not (DESIGN.md, "a
+ * metadata pair ... one block providing a backup during erase cycles").
+ * Appending commits to the newer block is a space optimisation left out.
+ */
+#include <string.h>
+
+#include <nexus/errno.h>
+
+#include "fs/lfs/lfs_int.h"
+
+/* Offset just past the last commit in BLOCK whose CRC checks; 0 if none. */
+static int scan(struct lfs *lfs, uint32_t block, uint32_t *end)
+{
+	uint32_t B = lfs->bd->block_size, off = 4, ptag = 0xffffffffu, crc;
+	uint8_t w[4];
+	int err = lfs_bd_read(lfs, block, 0, w, 4);
+
+	*end = 0;
+	if (err)
+		return err;
+	crc = lfs_crc(0xffffffffu, w, 4);
+	while (off + 4 <= B) {
+		if ((err = lfs_bd_read(lfs, block, off, w, 4)))
+			return err;
+		crc = lfs_crc(crc, w, 4);
+		uint32_t tag = lfs_be32(w) ^ ptag;
+		/* An unset valid bit: the erased space after the last commit. */
+		if (tag & 0x80000000u || off + TAG_DSIZE(tag) > B)
+			break;
+		ptag = tag;
+		if ((TAG_TYPE3(tag) & 0x780u) == LFS_T_CRC) {
+			if (TAG_DSIZE(tag) < 8)
+				break;
+			if ((err = lfs_bd_read(lfs, block, off + 4, w, 4)))
+				return err;
+			if (lfs_le32(w) != crc)
+				break;
+			/* The CRC tag's chunk bit flips the expected valid bit. */
+			ptag ^= (TAG_CHUNK(tag) & 1u) << 31;
+			lfs->seed = lfs_crc(lfs->seed, &crc, 4);
+			off += TAG_DSIZE(tag);
+			*end = off;
+			crc = 0xffffffffu;
+			continue;
+		}
+		if ((err = lfs_bd_crc(lfs, block, off + 4, TAG_DSIZE(tag) - 4, &crc)))
+			return err;
+		off += TAG_DSIZE(tag);
+	}
+	return 0;
+}
+
+void lfs_mdir_insert(struct lfs_mdir *m, uint16_t id)
+{
+	memmove(&m->ent[id + 1], &m->ent[id], (size_t)(m->count - id) * sizeof(m->ent[0]));
+	memset(&m->ent[id], 0, sizeof(m->ent[0]));
+	m->count++;
+}
+
+void lfs_mdir_delete(struct lfs_mdir *m, uint16_t id)
+{
+	m->count--;
+	memmove(&m->ent[id], &m->ent[id + 1], (size_t)(m->count - id) * sizeof(m->ent[0]));
+}
+
+/* Applies one tag of a valid commit to the in-memory view. */
+static int apply(struct lfs *lfs, struct lfs_mdir *m, uint32_t block, uint32_t off,
+		 uint32_t tag)
+{
+	uint32_t type = TAG_TYPE3(tag), id = TAG_ID(tag), size = TAG_SIZE(tag);
+	uint8_t d[12];
+	int err;
+
+	switch (TAG_TYPE1(tag)) {
+	case LFS_T_NAME:
+		if (id == ID_NONE || size == 0x3ff)
+			return 0;
+		if (id >= LFS_MDIR_IDS)
+			return -NX_E2BIG;
+		/* A name past the end implicitly extends the id space. */
+		while (m->count <= id)
+			memset(&m->ent[m->count++], 0, sizeof(m->ent[0]));
+		m->ent[id].type = (uint16_t)type;
+		m->ent[id].nlen = (uint16_t)size;
+		m->ent[id].noff = off + 4;
+		return 0;
+	case LFS_T_STRUCT:
+		if (id >= m->count || size == 0x3ff)
+			return 0;
+		m->ent[id].stype = (uint16_t)type;
+		m->ent[id].slen = (uint16_t)size;
+		m->ent[id].soff = off + 4;
+		return 0;
+	case LFS_T_SPLICE:
+		if (type == LFS_T_CREATE) {
+			if (id > m->count || m->count >= LFS_MDIR_IDS)
+				return id > m->count ? -NX_ECORRUPT : -NX_E2BIG;
+			lfs_mdir_insert(m, (uint16_t)id);
+		} else if (type == LFS_T_DELETE) {
+			if (id >= m->count)
+				return -NX_ECORRUPT;
+			lfs_mdir_delete(m, (uint16_t)id);
+		}
+		return 0;
+	case LFS_T_TAIL:
+		if (size != 8)
+			return -NX_ECORRUPT;
+		if ((err = lfs_bd_read(lfs, block, off + 4, d, 8)))
+			return err;
+		m->tail[0] = lfs_le32(d);
+		m->tail[1] = lfs_le32(d + 4);
+		m->split = TAG_CHUNK(tag) & 1;
+		return 0;
+	case LFS_T_GSTATE:
+		if (type != LFS_T_MOVESTATE || size != 12)
+			return 0;
+		if ((err = lfs_bd_read(lfs, block, off + 4, d, 12)))
+			return err;
+		m->gdelta.tag ^= lfs_le32(d);
+		m->gdelta.pair[0] ^= lfs_le32(d + 4);
+		m->gdelta.pair[1] ^= lfs_le32(d + 8);
+		return 0;
+	default:
+		/* User attributes, CRCs, FCRCs and unknown types. */
+		return 0;
+	}
+}
+
+static int parse(struct lfs *lfs, struct lfs_mdir *m, uint32_t block, uint32_t end)
+{
+	uint32_t off = 4, ptag = 0xffffffffu;
+	uint8_t w[4];
+	int err;
+
+	while (off < end) {
+		if ((err = lfs_bd_read(lfs, block, off, w, 4)))
+			return err;
+		uint32_t tag = lfs_be32(w) ^ ptag;
+		ptag = tag;
+		if ((TAG_TYPE3(tag) & 0x780u) == LFS_T_CRC)
+			ptag ^= (TAG_CHUNK(tag) & 1u) << 31;
+		else if ((err = apply(lfs, m, block, off, tag)))
+			return err;
+		off += TAG_DSIZE(tag);
+	}
+	return 0;
+}
+
+/* True when A is newer than B in sequence order (SPEC.md revision count). */
+static bool rev_newer(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) > 0;
+}
+
+/*
+ * Reads the pair at PAIR into M. HIDE drops the entry a pending move (in
+ * the on-disk global state) has already copied elsewhere: the move's
+ * source counts as deleted (SPEC.md "LFS_TYPE_MOVESTATE").
+ */
+int lfs_mdir_fetch(struct lfs *lfs, struct lfs_mdir *m, const uint32_t pair[2], bool hide)
+{
+	uint32_t rev[2], end;
+	uint8_t w[4];
+	int err;
+
+	if (pair[0] >= lfs->bd->block_count || pair[1] >= lfs->bd->block_count)
+		return -NX_ECORRUPT;
+	for (int i = 0; i < 2; i++) {
+		if ((err = lfs_bd_read(lfs, pair[i], 0, w, 4)))
+			return err;
+		rev[i] = lfs_le32(w);
+	}
+	int first = rev_newer(rev[1], rev[0]) ? 1 : 0;
+	for (int k = 0; k < 2; k++) {
+		int i = k ? !first : first;
+		if ((err = scan(lfs, pair[i], &end)))
+			return err;
+		if (!end)
+			continue;
+		memset(m, 0, offsetof(struct lfs_mdir, ent));
+		m->pair[0] = pair[i];
+		m->pair[1] = pair[!i];
+		m->rev = rev[i];
+		m->tail[0] = m->tail[1] = LFS_BLOCK_NULL;
+		if ((err = parse(lfs, m, pair[i], end)))
+			return err;
+		if (hide && lfs_gstate_hasmove(&lfs->gdisk) &&
+		    lfs_pair_eq(lfs->gdisk.pair, m->pair) &&
+		    TAG_ID(lfs->gdisk.tag) < m->count)
+			lfs_mdir_delete(m, (uint16_t)TAG_ID(lfs->gdisk.tag));
+		return 0;
+	}
+	return -NX_ECORRUPT;
+}
+
+int lfs_ent_read(struct lfs *lfs, const struct lfs_mdir *m, const struct lfs_ent *e,
+		 bool name, uint32_t off, void *buf, uint32_t size)
+{
+	const void *ram = name ? e->nram : e->sram;
+	uint32_t len = name ? e->nlen : e->slen;
+
+	if (off > len || size > len - off)
+		return -NX_ECORRUPT;
+	if (ram) {
+		memcpy(buf, (const uint8_t *)ram + off, size);
+		return 0;
+	}
+	return lfs_bd_read(lfs, m->pair[0], (name ? e->noff : e->soff) + off, buf, size);
+}
+
+int lfs_dirstruct(struct lfs *lfs, const struct lfs_mdir *m, const struct lfs_ent *e,
+		  uint32_t pair[2])
+{
+	uint8_t d[8];
+	int err;
+
+	if (e->stype != LFS_T_DIRSTRUCT || e->slen != 8)
+		return -NX_ECORRUPT;
+	if ((err = lfs_ent_read(lfs, m, e, false, 0, d, 8)))
+		return err;
+	pair[0] = lfs_le32(d);
+	pair[1] = lfs_le32(d + 4);
+	if (pair[0] >= lfs->bd->block_count || pair[1] >= lfs->bd->block_count)
+		return -NX_ECORRUPT;
+	return 0;
+}
+
+/* ---- compaction ---------------------------------------------------------- */
+
+struct writer {
+	uint32_t block, off, ptag, crc;
+};
+
+static int pc_flush(struct lfs *lfs)
+{
+	int err = lfs_bd_prog(lfs, lfs->pc.block, lfs->pc.off, lfs->pc.buf, lfs->pc.len);
+
+	lfs->pc.off += lfs->pc.len;
+	lfs->pc.len = 0;
+	return err;
+}
+
+/* Buffers program data so a commit costs few device programs. */
+static int put(struct lfs *lfs, struct writer *w, const void *buf, uint32_t size, bool crc)
+{
+	const uint8_t *p = buf;
+
+	if (crc)
+		w->crc = lfs_crc(w->crc, p, size);
+	w->off += size;
+	while (size) {
+		uint32_t n = LFS_PCACHE - lfs->pc.len;
+		if (n > size)
+			n = size;
+		memcpy(lfs->pc.buf + lfs->pc.len, p, n);
+		lfs->pc.len += n;
+		p += n;
+		size -= n;
+		if (lfs->pc.len == LFS_PCACHE) {
+			int err = pc_flush(lfs);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static int put_tag(struct lfs *lfs, struct writer *w, uint32_t tag)
+{
+	uint8_t b[4];
+
+	lfs_put_be32(b, tag ^ w->ptag);
+	w->ptag = tag;
+	return put(lfs, w, b, 4, true);
+}
+
+/* Copies entry data, from RAM or from the pair's current block. */
+static int put_data(struct lfs *lfs, struct writer *w, const struct lfs_mdir *m,
+		    const struct lfs_ent *e, bool name)
+{
+	uint32_t len = name ? e->nlen : e->slen;
+	uint8_t b[64];
+
+	for (uint32_t off = 0; off < len;) {
+		uint32_t n = len - off < sizeof(b) ? len - off : (uint32_t)sizeof(b);
+		int err = lfs_ent_read(lfs, m, e, name, off, b, n);
+		if (!err)
+			err = put(lfs, w, b, n, true);
+		if (err)
+			return err;
+		off += n;
+	}
+	return 0;
+}
+
+static uint32_t ent_size(const struct lfs_ent *e)
+{
+	return 4u + e->nlen + (e->stype ? 4u + e->slen : 0);
+}
+
+/* Bytes a commit of ids LO..HI-1 takes, CRC tag and padding included. */
+static uint32_t span_size(const struct lfs_mdir *m, uint16_t lo, uint16_t hi, bool tail,
+			  bool delta)
+{
+	uint32_t size = 4 + 8 + (tail ? 12 : 0) + (delta ? 16 : 0) + LFS_PROG_ALIGN;
+
+	for (uint16_t i = lo; i < hi; i++)
+		size += ent_size(&m->ent[i]);
+	return size;
+}
+
+static int put_crc(struct lfs *lfs, struct writer *w)
+{
+	uint32_t B = lfs->bd->block_size;
+	uint32_t noff = (w->off + 8 + LFS_PROG_ALIGN - 1) / LFS_PROG_ALIGN * LFS_PROG_ALIGN;
+	uint8_t b[8], next = 0xff;
+	int err;
+
+	if (noff > B)
+		noff = B;
+	/*
+	 * The valid bit expected of the next commit is the opposite of the
+	 * top bit of the byte there now, so that byte, left as it is, can
+	 * never pass for a valid tag (SPEC.md "LFS_TYPE_CRC", valid state).
+	 */
+	if (noff < B && (err = lfs_bd_read(lfs, w->block, noff, &next, 1)))
+		return err;
+	uint32_t tag = LFS_MKTAG(LFS_T_CRC | ((uint8_t)~next >> 7), ID_NONE, noff - w->off - 4);
+	lfs_put_be32(b, tag ^ w->ptag);
+	w->crc = lfs_crc(w->crc, b, 4);
+	lfs_put_le32(b + 4, w->crc);
+	if ((err = put(lfs, w, b, 8, false)))
+		return err;
+	memset(b, 0xff, sizeof(b));
+	while (w->off < noff) {
+		uint32_t n = noff - w->off < 8 ? noff - w->off : 8;
+		if ((err = put(lfs, w, b, n, false)))
+			return err;
+	}
+	return pc_flush(lfs);
+}
+
+/*
+ * Writes ids LO..HI-1 of M (renumbered from 0), TAIL and DELTA as the one
+ * commit of BLOCK, at revision REV. Entry data comes from M's block.
+ */
+static int compact(struct lfs *lfs, const struct lfs_mdir *m, uint16_t lo, uint16_t hi,
+		   uint32_t block, uint32_t rev, const uint32_t tail[2], bool split,
+		   const struct lfs_gstate *delta)
+{
+	bool hasdelta = delta->tag || delta->pair[0] || delta->pair[1];
+	struct writer w = { block, 0, 0xffffffffu, 0xffffffffu };
+	uint8_t b[12];
+	int err;
+
+	if ((err = lfs_bd_erase(lfs, w.block)))
+		return err;
+	lfs->pc.block = w.block;
+	lfs->pc.off = 0;
+	lfs->pc.len = 0;
+	lfs_put_le32(b, rev);
+	if ((err = put(lfs, &w, b, 4, true)))
+		return err;
+	for (uint16_t i = lo; i < hi; i++) {
+		const struct lfs_ent *e = &m->ent[i];
+		uint16_t id = (uint16_t)(i - lo);
+		if (!e->type)
+			return -NX_ECORRUPT;	/* an id with no name: nothing to write */
+		if ((err = put_tag(lfs, &w, LFS_MKTAG(e->type, id, e->nlen))) ||
+		    (err = put_data(lfs, &w, m, e, true)))
+			return err;
+		if (e->stype && ((err = put_tag(lfs, &w, LFS_MKTAG(e->stype, id, e->slen))) ||
+				 (err = put_data(lfs, &w, m, e, false))))
+			return err;
+	}
+	if (!lfs_pair_null(tail)) {
+		lfs_put_le32(b, tail[0]);
+		lfs_put_le32(b + 4, tail[1]);
+		uint32_t t = split ? LFS_T_HARDTAIL : LFS_T_SOFTTAIL;
+		if ((err = put_tag(lfs, &w, LFS_MKTAG(t, ID_NONE, 8))) ||
+		    (err = put(lfs, &w, b, 8, true)))
+			return err;
+	}
+	if (hasdelta) {
+		lfs_put_le32(b, delta->tag);
+		lfs_put_le32(b + 4, delta->pair[0]);
+		lfs_put_le32(b + 8, delta->pair[1]);
+		if ((err = put_tag(lfs, &w, LFS_MKTAG(LFS_T_MOVESTATE, ID_NONE, 12))) ||
+		    (err = put(lfs, &w, b, 12, true)))
+			return err;
+	}
+	if ((err = put_crc(lfs, &w)))
+		return err;
+	return lfs_bd_sync(lfs);
+}
+
+/*
+ * M does not fit one block: ids K.. go to a new pair, written first and
+ * reached by nothing until M's own commit points its hard tail at it, so
+ * the split is as atomic as that commit (SPEC.md "LFS_TYPE_HARDTAIL").
+ * Names stay sorted across the two. Returns K, or an error.
+ */
+static int split(struct lfs *lfs, struct lfs_mdir *m, bool hasdelta, uint32_t npair[2])
+{
+	static const struct lfs_gstate none;
+	uint32_t B = lfs->bd->block_size, total = 0, half = 0, b[2];
+	uint16_t k = 0;
+	uint8_t w[4];
+	int err;
+
+	for (uint16_t i = 0; i < m->count; i++)
+		total += ent_size(&m->ent[i]);
+	while (k + 1 < m->count && half + ent_size(&m->ent[k]) <= total / 2)
+		half += ent_size(&m->ent[k++]);
+	if (k == 0)
+		k = 1;
+	if (m->count < 2 || span_size(m, 0, k, true, hasdelta) > B ||
+	    span_size(m, k, m->count, !lfs_pair_null(m->tail), false) > B)
+		return -NX_ENOSPC;
+	if ((err = lfs_alloc(lfs, &b[0])) || (err = lfs_alloc(lfs, &b[1])) ||
+	    (err = lfs_bd_read(lfs, b[0], 0, w, 4)))
+		return err;
+	/* Newer than whatever b[0] still holds, as in lfs_format. */
+	if ((err = compact(lfs, m, k, m->count, b[1], lfs_le32(w) + 1, m->tail, m->split, &none)))
+		return err;
+	npair[0] = b[1];
+	npair[1] = b[0];
+	m->count = k;
+	m->tail[0] = npair[0];
+	m->tail[1] = npair[1];
+	m->split = true;
+	return k;
+}
+
+/*
+ * Writes M's entries, tail and share of the global state as a new commit,
+ * split over two pairs if one block cannot hold them, then reads the
+ * (first) pair back so M no longer points at caller memory. Open files
+ * must already carry the ids M has; those moved by a split follow. The
+ * commit also carries whatever the global state has gained since it was
+ * last written (gstate ^ gdisk), which makes that change atomic with it.
+ */
+int lfs_mdir_commit(struct lfs *lfs, struct lfs_mdir *m)
+{
+	struct lfs_gstate delta;
+	uint32_t pair[2];
+	int err;
+
+	/* The move's source was dropped when M was fetched: the move is done. */
+	if (lfs_gstate_hasmove(&lfs->gdisk) && lfs_pair_eq(lfs->gdisk.pair, m->pair)) {
+		lfs->gstate.tag &= ~LFS_MKTAG(0x7ff, 0x3ff, 0);
+		lfs->gstate.pair[0] = lfs->gstate.pair[1] = 0;
+	}
+	delta.tag = m->gdelta.tag ^ lfs->gdisk.tag ^ lfs->gstate.tag;
+	delta.pair[0] = m->gdelta.pair[0] ^ lfs->gdisk.pair[0] ^ lfs->gstate.pair[0];
+	delta.pair[1] = m->gdelta.pair[1] ^ lfs->gdisk.pair[1] ^ lfs->gstate.pair[1];
+	bool hasdelta = delta.tag || delta.pair[0] || delta.pair[1];
+	uint32_t npair[2];
+	int k = 0;
+	/* Keep a spare id so an insertion always has room before a split. */
+	if (m->count >= LFS_MDIR_IDS - 1 ||
+	    span_size(m, 0, m->count, !lfs_pair_null(m->tail), hasdelta) > lfs->bd->block_size)
+		if ((k = split(lfs, m, hasdelta, npair)) < 0)
+			return k;
+	if ((err = compact(lfs, m, 0, m->count, m->pair[1], m->rev + 1, m->tail, m->split,
+			   &delta)))
+		return err;
+	lfs->gdisk = lfs->gstate;
+	if (k)
+		lfs_files_split(lfs, m->pair, (uint16_t)k, npair);
+	pair[0] = m->pair[1];
+	pair[1] = m->pair[0];
+	return lfs_mdir_fetch(lfs, m, pair, true);
+}
