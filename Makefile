@@ -48,7 +48,7 @@ LIBFDT_SRCS := $(addprefix $(TP)/libfdt/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c \
                fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c)
 LIBFDT      := $(TP)/libfdt/.stamp
 
-SYS_SRCS    := $(addprefix kernel/fs/,vfs.c tarfs_vfs.c blkdev.c nexfs_vfs.c) \
+SYS_SRCS    := $(addprefix kernel/fs/,vfs.c tarfs_vfs.c blkdev.c nexfs_vfs.c lfs_vfs.c) \
                $(addprefix kernel/sys/,app.c chan.c info.c svc_console.c svc_fs.c \
                svc_sys.c syscall.c syscall_abi.c user.c)
 KERNEL_SRCS := lib/string.c $(LIB_SRCS) $(CORE_SRCS) $(SYS_SRCS) kernel/core/ksyms.c \

@@ -12,6 +12,7 @@
 #include "core/kprintf.h"
 #include "fmt.h"
 #include "drivers/virtio_blk.h"
+#include "fs/lfs_vfs.h"
 #include "fs/nexfs_vfs.h"
 #include "fs/tarfs_vfs.h"
 #include "path.h"
@@ -36,11 +37,13 @@ int service_mount_initrd(const void *img, size_t size)
 	return err;
 }
 
-/* The disks: the second holds /nex (nexfs). */
+/* The disks: the first holds /data (littlefs), the second /nex (nexfs). */
 void service_mount_disks(void)
 {
 	int disks = vblk_start();
 
+	if (disks >= 1)
+		lfs_vfs_mount(0, "/data");
 	if (disks >= 2)
 		nexfs_vfs_mount(1, "/nex");
 }
