@@ -19,8 +19,6 @@
 #define NX_ENOTDIR	20	/* a path component is not a directory */
 #define NX_EISDIR	21	/* a directory where a file is needed */
 #define NX_EINVAL	22	/* invalid argument */
-#define NX_ENOTDIR	20	/* a path component is not a directory */
-#define NX_EISDIR	21	/* a directory where a file was expected */
 #define NX_ENOSPC	28	/* no space left */
 #define NX_EROFS	30	/* read-only file system */
 #define NX_ERANGE	34	/* value out of range */

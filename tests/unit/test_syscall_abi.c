@@ -35,7 +35,7 @@
 #include "sys/syscall.h"
 
 /* The hash of the whole rendering, every section in order. */
-#define ABI_HASH	UINT64_C(0x9d23cb09498962c5)
+#define ABI_HASH	UINT64_C(0x35d9d74cf3d41686)
 
 #define FNV64_INIT	UINT64_C(0xcbf29ce484222325)
 #define FNV64_PRIME	UINT64_C(0x100000001b3)
@@ -124,6 +124,8 @@ static void render_channels(struct text *t)
 	STRUCT(t, nx_stat, F(nx_stat, size), F(nx_stat, type), F(nx_stat, mode));
 	STRUCT(t, nx_dirent, F(nx_dirent, name), F(nx_dirent, size), F(nx_dirent, type),
 	       F(nx_dirent, pad));
+	STRUCT(t, nx_statfs, F(nx_statfs, type), F(nx_statfs, block_size),
+	       F(nx_statfs, blocks), F(nx_statfs, blocks_free));
 }
 
 static void render_cap_info(struct text *t)
@@ -142,6 +144,7 @@ static void render_info(struct text *t)
 	STRUCT(t, nx_irq_info, F(nx_irq_info, irq), F(nx_irq_info, pad), F(nx_irq_info, count),
 	       F(nx_irq_info, name));
 	STRUCT(t, nx_mem_info, F(nx_mem_info, pages_total), F(nx_mem_info, pages_free));
+	STRUCT(t, nx_mount_info, F(nx_mount_info, point), F(nx_mount_info, type));
 	STRUCT(t, nx_audit_record, F(nx_audit_record, seq), F(nx_audit_record, time),
 	       F(nx_audit_record, kind), F(nx_audit_record, subject),
 	       F(nx_audit_record, object), F(nx_audit_record, pad), F(nx_audit_record, text),
@@ -197,7 +200,7 @@ static void render_sys_consts(struct text *t)
 static void render_info_consts(struct text *t)
 {
 	CONSTANTS(t, C(NX_INFO_SELF), C(NX_INFO_PROC), C(NX_INFO_IRQ), C(NX_INFO_AUDIT),
-		  C(NX_INFO_MEM));
+		  C(NX_INFO_MEM), C(NX_INFO_MOUNT));
 }
 
 static void render_cap_consts(struct text *t)
@@ -224,10 +227,14 @@ static void render_service_consts(struct text *t)
 {
 	CONSTANTS(t, C(NX_CHAN_RING_SLOTS), C(NX_CON_WRITE), C(NX_CON_READ),
 		  C(NX_FS_OPEN), C(NX_FS_READ), C(NX_FS_CLOSE), C(NX_FS_STAT),
-		  C(NX_FS_READDIR), C(NX_O_READ), C(NX_O_WRITE), C(NX_O_CREATE),
+		  C(NX_FS_READDIR), C(NX_FS_WRITE), C(NX_FS_FSYNC), C(NX_FS_MKDIR),
+		  C(NX_FS_UNLINK), C(NX_FS_RENAME), C(NX_FS_STATFS), C(NX_FS_SEEK),
+		  C(NX_FS_SNAPSHOT), C(NX_FS_VERIFY), C(NX_O_READ), C(NX_O_WRITE),
+		  C(NX_O_CREATE), C(NX_O_TRUNC), C(NX_O_APPEND),
 		  C(NX_PATH_MAX), C(NX_FT_FILE), C(NX_FT_DIR), C(NX_SYSOP_KILL),
 		  C(NX_SYSOP_POWEROFF), C(NX_SYSOP_REBOOT), C(NX_SYSOP_AUDIT_VERIFY),
-		  C(NX_SYSOP_AUDIT_TAMPER), C(NX_SYSOP_MONITOR), C(NX_SYSOP_AUDIT_EXPORT));
+		  C(NX_SYSOP_AUDIT_TAMPER), C(NX_SYSOP_MONITOR), C(NX_SYSOP_AUDIT_EXPORT),
+		  C(NX_SYSOP_DRIVER_CRASH));
 }
 
 /* errno.h and energy.h are frozen too: apps compare against these values. */
@@ -235,6 +242,8 @@ static void render_other_consts(struct text *t)
 {
 	CONSTANTS(t, C(NX_EPERM), C(NX_ENOENT), C(NX_EIO), C(NX_E2BIG), C(NX_EAGAIN),
 		  C(NX_ENOMEM), C(NX_EACCES), C(NX_EFAULT), C(NX_EBUSY), C(NX_EEXIST),
+		  C(NX_EXDEV), C(NX_ENOTDIR), C(NX_EISDIR), C(NX_ENAMETOOLONG),
+		  C(NX_ENOTEMPTY), C(NX_ECORRUPT),
 		  C(NX_EINVAL), C(NX_ENOSPC), C(NX_EROFS), C(NX_ERANGE), C(NX_ENOSYS),
 		  C(NX_ETIMEDOUT), C(NX_ENERGY_UNIT_NS), C(NX_ENERGY_SPAWN),
 		  C(NX_ENERGY_SEND), C(NX_ENERGY_RECV), C(NX_ENERGY_MAP), C(NX_ENERGY_MASK),
@@ -253,16 +262,16 @@ static const struct section {
 } sections[] = {
 	{ "syscall table", render_syscalls, UINT64_C(0x2bcee9d6caac34e4) },
 	{ "struct nx_systable", render_systable, UINT64_C(0xc1f51b2ee4930cbd) },
-	{ "channel structs", render_channels, UINT64_C(0xbe9f17066f3674f2) },
+	{ "channel structs", render_channels, UINT64_C(0x120a911a9e392706) },
 	{ "struct nx_cap_info", render_cap_info, UINT64_C(0xafa4360f3e479b8f) },
-	{ "info structs", render_info, UINT64_C(0x67e023a45a274795) },
+	{ "info structs", render_info, UINT64_C(0xdd0b5a40d2fc1260) },
 	{ "npk structs", render_npk, UINT64_C(0xea387b415ad97dd4) },
 	{ "NX_SYS_* and call constants", render_sys_consts, UINT64_C(0x7223b08a716abf91) },
-	{ "NX_INFO_*", render_info_consts, UINT64_C(0x6883db2a83257831) },
+	{ "NX_INFO_*", render_info_consts, UINT64_C(0x91779fde4ccda21d) },
 	{ "NX_CAP_*", render_cap_consts, UINT64_C(0xe19d7eb868a317c2) },
 	{ "NX_PLEDGE_* and NX_UNVEIL_*", render_pledge_consts, UINT64_C(0x6a2e0662b3ec9b74) },
-	{ "NX_CON_*, NX_FS_*, NX_SYSOP_*", render_service_consts, UINT64_C(0xdf6b7c42b00c9e03) },
-	{ "errno, energy, npk constants", render_other_consts, UINT64_C(0xb5c654f58d8af6dc) },
+	{ "NX_CON_*, NX_FS_*, NX_SYSOP_*", render_service_consts, UINT64_C(0xbf323d5c27eb2042) },
+	{ "errno, energy, npk constants", render_other_consts, UINT64_C(0xbc63969655585d9b) },
 };
 #define NSECTIONS	(sizeof(sections) / sizeof(sections[0]))
 
