@@ -48,6 +48,8 @@ NPK_spin := --spectrum matter --pledge "stdio" --energy 2000 --mem 256K --stack 
             --cap console:send,recv
 NPK_writer := --spectrum matter --pledge "stdio rpath wpath cpath" --mem 256K --stack 32K \
             --cap console:send,recv --cap fs:send,recv
+NPK_fsbench := --spectrum matter --pledge "stdio rpath wpath cpath" --mem 512K --stack 32K \
+            --cap console:send,recv --cap fs:send,recv
 NPK_crashy := --spectrum matter --pledge "stdio" --restart crash --mem 256K --stack 16K \
             --cap console:send,recv
 NPK_unveiltest := --spectrum matter --pledge "stdio rpath wpath" --mem 256K --stack 16K \
