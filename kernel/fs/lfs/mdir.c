@@ -8,12 +8,12 @@
  * sequence number, and falls back to the other block when it holds no
  * commit whose CRC checks.
  *
- * Writing always compacts: the whole current state is written as one
- * commit to the older block, with the revision incremented. Until the CRC
- * tag of that commit is programmed the newer block is untouched and still
- * wins, so a commit either fully happened or did not (DESIGN.md, "a
- * metadata pair ... one block providing a backup during erase cycles").
- * Appending commits to the newer block is a space optimisation left out.
+ * Writing appends one commit with just the changes after the newest
+ * commit, when that commit's FCRC shows the space after it still erased;
+ * otherwise it compacts: the whole state as one commit in the older
+ * block, revision incremented, split over a new pair if it does not fit.
+ * Either way nothing a reader trusts is touched until the new commit's
+ * CRC is in place, so a commit fully happened or did not.
  */
 #include <string.h>
 
