@@ -184,9 +184,10 @@ static int apply(struct lfs *lfs, struct lfs_mdir *m, uint32_t block, uint32_t o
 			return 0;
 		if ((err = lfs_bd_read(lfs, block, off + 4, d, 12)))
 			return err;
-		m->gdelta.tag ^= lfs_le32(d);
-		m->gdelta.pair[0] ^= lfs_le32(d + 4);
-		m->gdelta.pair[1] ^= lfs_le32(d + 8);
+		/* A pair's latest move-state tag is its whole share: it supersedes. */
+		m->gdelta.tag = lfs_le32(d);
+		m->gdelta.pair[0] = lfs_le32(d + 4);
+		m->gdelta.pair[1] = lfs_le32(d + 8);
 		return 0;
 	default:
 		/* User attributes, CRCs, FCRCs and unknown types. */
@@ -554,8 +555,8 @@ static bool is_created(const struct lfs_mdir *m, int i)
  * The changes since the fetch as tags, in an order a reader replaying the
  * log reaches the same state with: creates (each with its name and
  * struct) and deletes as they happened, then new structs of entries that
- * already existed, the tail, the global-state delta. WRITE false only
- * sizes them.
+ * already existed, the tail, the pair's new share of the global state
+ * (DELTA, NULL if unchanged). WRITE false only sizes them.
  */
 static int put_changes(struct lfs *lfs, struct writer *w, const struct lfs_mdir *m,
 		       const struct lfs_gstate *delta, bool write, uint32_t *size)
@@ -563,7 +564,7 @@ static int put_changes(struct lfs *lfs, struct writer *w, const struct lfs_mdir 
 	bool tail = !lfs_pair_eq(m->tail, m->otail) || m->split != m->osplit;
 	int err = 0;
 
-	*size = (tail ? 12 : 0) + (gstate_zero(delta) ? 0 : 16);
+	*size = (tail ? 12 : 0) + (delta ? 16 : 0);
 	for (int k = 0; k < m->nops; k++) {
 		uint16_t id = m->ops[k].id;
 		if (!m->ops[k].create) {
@@ -598,7 +599,7 @@ static int put_changes(struct lfs *lfs, struct writer *w, const struct lfs_mdir 
 	}
 	if (write && tail && (err = put_tail(lfs, w, m->tail, m->split)))
 		return err;
-	if (write && !gstate_zero(delta) && (err = put_delta(lfs, w, delta)))
+	if (write && delta && (err = put_delta(lfs, w, delta)))
 		return err;
 	return 0;
 }
@@ -675,7 +676,7 @@ static int split(struct lfs *lfs, struct lfs_mdir *m, bool hasdelta, uint32_t np
  */
 int lfs_mdir_commit(struct lfs *lfs, struct lfs_mdir *m)
 {
-	struct lfs_gstate delta, change;
+	struct lfs_gstate delta;
 	uint32_t pair[2];
 	int err;
 
@@ -684,21 +685,25 @@ int lfs_mdir_commit(struct lfs *lfs, struct lfs_mdir *m)
 		lfs->gstate.tag &= ~LFS_MKTAG(0x7ff, 0x3ff, 0);
 		lfs->gstate.pair[0] = lfs->gstate.pair[1] = 0;
 	}
-	/* What the global state gains, plus deltas moved here from dropped pairs. */
-	change.tag = lfs->gdisk.tag ^ lfs->gstate.tag ^ m->gdelta.tag ^ m->ogdelta.tag;
-	change.pair[0] = lfs->gdisk.pair[0] ^ lfs->gstate.pair[0] ^ m->gdelta.pair[0] ^
-			 m->ogdelta.pair[0];
-	change.pair[1] = lfs->gdisk.pair[1] ^ lfs->gstate.pair[1] ^ m->gdelta.pair[1] ^
-			 m->ogdelta.pair[1];
-	delta.tag = m->ogdelta.tag ^ change.tag;
-	delta.pair[0] = m->ogdelta.pair[0] ^ change.pair[0];
-	delta.pair[1] = m->ogdelta.pair[1] ^ change.pair[1];
+	/*
+	 * The pair's share becomes whatever makes the xor of all shares the
+	 * wanted state, deltas moved here from dropped pairs included. On
+	 * disk the orphan count is only its flag: the size bits are padding
+	 * (SPEC.md "LFS_TYPE_MOVESTATE").
+	 */
+	struct lfs_gstate want = lfs->gstate;
+	want.tag &= ~0x3ffu;
+	delta.tag = m->gdelta.tag ^ lfs->gdisk.tag ^ want.tag;
+	delta.pair[0] = m->gdelta.pair[0] ^ lfs->gdisk.pair[0] ^ want.pair[0];
+	delta.pair[1] = m->gdelta.pair[1] ^ lfs->gdisk.pair[1] ^ want.pair[1];
+	bool changed = delta.tag != m->ogdelta.tag || delta.pair[0] != m->ogdelta.pair[0] ||
+		       delta.pair[1] != m->ogdelta.pair[1];
 	bool hasdelta = !gstate_zero(&delta);
 	uint32_t npair[2];
 	int k = 0;
 	/* Keep a spare id so an insertion always has room before a split. */
 	bool full = m->count >= LFS_MDIR_IDS - 1;
-	err = full ? -NX_ENOSPC : append(lfs, m, &change);
+	err = full ? -NX_ENOSPC : append(lfs, m, changed ? &delta : NULL);
 	if (err == -NX_ENOSPC) {
 		if (full || span_size(m, 0, m->count, !lfs_pair_null(m->tail), hasdelta) >
 				    lfs->bd->block_size)
@@ -714,7 +719,7 @@ int lfs_mdir_commit(struct lfs *lfs, struct lfs_mdir *m)
 	}
 	if (err)
 		return err;
-	lfs->gdisk = lfs->gstate;
+	lfs->gdisk = want;
 	if (k)
 		lfs_files_split(lfs, m->pair, (uint16_t)k, npair);
 	return lfs_mdir_fetch(lfs, m, pair, true);
