@@ -185,6 +185,45 @@ static void test_known_ctz(void **state)
 	assert_memory_equal(block(b3) + 4, data + 1524, 476);
 }
 
+/*
+ * SPEC.md "LFS_TYPE_MOVESTATE": removing a directory takes two commits
+ * to the root, the first raising the orphan flag (sync bit) in the
+ * root's share of the global state, the second lowering it with a tag
+ * that supersedes the first. Tag 0x7ff, id 0x3ff, size 12; the size bits
+ * of the state's tag are padding and stay zero.
+ */
+static void test_known_movestate(void **state)
+{
+	uint32_t off = 4, ptag = 0xffffffffu, shares[4], n = 0;
+	const uint8_t *b;
+
+	(void)state;
+	fresh(BC);
+	assert_int_equal(lfs_mkdir(&fs, "d"), 0);
+	assert_int_equal(lfs_remove(&fs, "d"), 0);
+	b = root_block();
+	for (;;) {
+		uint32_t tag = rdbe(b + off) ^ ptag;
+		if (tag & 0x80000000u)
+			break;
+		ptag = tag;
+		if (tag >> 20 == 0x7ff) {
+			assert_int_equal(tag, 0x7ffffc0cu);
+			assert_true(n < 4);
+			shares[n++] = rd32(b + off + 4);
+			assert_int_equal(rd32(b + off + 8), 0);
+			assert_int_equal(rd32(b + off + 12), 0);
+		}
+		if (tag >> 20 == 0x500 || tag >> 20 == 0x501)
+			ptag ^= (tag >> 20 & 1) << 31;
+		off += 4 + (tag & 0x3ff);
+		assert_true(off < BS);
+	}
+	assert_int_equal(n, 2);
+	assert_int_equal(shares[0], 0x80000000u);
+	assert_int_equal(shares[1], 0);
+}
+
 static void test_errors(void **state)
 {
 	struct lfs_info info;
@@ -515,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_known_superblock),
 		cmocka_unit_test(test_known_inline),
 		cmocka_unit_test(test_known_ctz),
+		cmocka_unit_test(test_known_movestate),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_open_files),
 		cmocka_unit_test(test_full),
