@@ -74,12 +74,14 @@ static void test_crc(void **state)
 /*
  * SPEC.md "LFS_TYPE_SUPERBLOCK": revision, then name tag 0x0ff id 0 size 8
  * xored with 0xffffffff, "littlefs" at offset 8, the inline-struct tag
- * 0x201 id 0 size 24 xored with the name tag, six words, then the CRC tag
- * (type 0x500, id 0x3ff) padding the commit to the program boundary.
+ * 0x201 id 0 size 24 xored with the name tag, six words; then
+ * (SPEC.md "LFS_TYPE_FCRC") the FCRC tag with the size and CRC of the
+ * erased program unit after the commit, and the CRC tag (type 0x500, id
+ * 0x3ff) whose size pads the commit to the program boundary.
  */
 static void test_known_superblock(void **state)
 {
-	static const uint8_t want[48] = {
+	static const uint8_t want[60] = {
 		0x01, 0x00, 0x00, 0x00,			/* revision 1: block 0 written second */
 		0xf0, 0x0f, 0xff, 0xf7,			/* ~0x0ff00008, big-endian */
 		'l', 'i', 't', 't', 'l', 'e', 'f', 's',
@@ -90,23 +92,31 @@ static void test_known_superblock(void **state)
 		0xff, 0x00, 0x00, 0x00,			/* name max 255 */
 		0xff, 0xff, 0xff, 0x7f,			/* file max 2^31 - 1 */
 		0xfe, 0x03, 0x00, 0x00,			/* attr max 1022 */
-		0x70, 0x1f, 0xfc, 0x08,			/* 0x500ffc10 ^ 0x20100018: size 16 pads to 64 */
+		0x7f, 0xef, 0xfc, 0x10,			/* 0x5ffffc08 ^ 0x20100018: FCRC, size 8 */
+		0x10, 0x00, 0x00, 0x00,			/* over the 16 bytes at 64... */
+		0xe5, 0x39, 0x4c, 0xc0,			/* ...all 0xff: CRC 0xc04c39e5 */
+		0x0f, 0xf0, 0x00, 0x0c,			/* 0x500ffc04 ^ 0x5ffffc08: size 4, ends at 64 */
 	};
 
 	(void)state;
 	fresh(BC);
 	assert_memory_equal(block(0), want, sizeof(want));
-	/* CRC of the 48 bytes before it, as zlib's crc32 computes it, inverted. */
-	assert_int_equal(rd32(block(0) + 48), 0x502c1e71u);
-	for (int i = 52; i < BS; i++)
+	/* CRC of the 60 bytes before it, as zlib's crc32 computes it, inverted. */
+	assert_int_equal(rd32(block(0) + 60), 0xc32493fdu);
+	for (int i = 64; i < BS; i++)
 		assert_int_equal(block(0)[i], 0xff);
 	/* Block 1 holds the same commit at revision 0. */
 	assert_int_equal(rd32(block(1)), 0);
 	assert_memory_equal(block(1) + 4, want + 4, sizeof(want) - 4);
-	assert_int_equal(rd32(block(1) + 48), 0x6d9df2adu);
+	assert_int_equal(rd32(block(1) + 60), 0x09f71d72u);
 }
 
-/* An inline file: name tag 0x001 and inline-struct tag 0x201 at id 1. */
+/*
+ * Creating and syncing an inline file appends two commits to the root
+ * block after the superblock's: CREATE 0x401 id 1, name tag 0x001, an
+ * empty inline struct 0x201; then the 16-byte inline struct. The first
+ * tag of each is xored with the CRC tag closing the commit before.
+ */
 static void test_known_inline(void **state)
 {
 	static const char data[] = "Hello, littlefs!";
@@ -115,14 +125,22 @@ static void test_known_inline(void **state)
 	fresh(BC);
 	put("hello", data, 16);
 	const uint8_t *b = root_block();
-	assert_int_equal(rd32(b), 3);	/* open's create, then close's sync */
-	assert_int_equal(rdbe(b + 44), 0x00100405u ^ 0x20100018u);	/* REG id 1 size 5 */
-	assert_memory_equal(b + 48, "hello", 5);
-	assert_int_equal(rdbe(b + 53), 0x20100410u ^ 0x00100405u);	/* INLINE id 1 size 16 */
-	assert_memory_equal(b + 57, data, 16);
-	/* CRC tag at 73: the commit ends at 96, so its size is 96 - 77 = 19. */
-	assert_int_equal(rdbe(b + 73), 0x500ffc13u ^ 0x20100410u);
-	assert_int_equal(rd32(b + 77), lfs_crc(0xffffffffu, b, 77));
+	assert_ptr_equal(b, block(0));
+	assert_int_equal(rd32(b), 1);	/* appended: no new revision */
+	assert_int_equal(rdbe(b + 64), 0x40100400u ^ 0x500ffc04u);	/* CREATE id 1 */
+	assert_int_equal(rdbe(b + 68), 0x00100405u ^ 0x40100400u);	/* REG id 1 size 5 */
+	assert_memory_equal(b + 72, "hello", 5);
+	assert_int_equal(rdbe(b + 77), 0x20100400u ^ 0x00100405u);	/* INLINE id 1 size 0 */
+	assert_int_equal(rdbe(b + 81), 0x5ffffc08u ^ 0x20100400u);	/* FCRC */
+	assert_int_equal(rd32(b + 85), 16);
+	/* CRC tag at 93, padding the commit to 112: size 112 - 97 = 15. */
+	assert_int_equal(rdbe(b + 93), 0x500ffc0fu ^ 0x5ffffc08u);
+	assert_int_equal(rd32(b + 97), lfs_crc(0xffffffffu, b + 64, 33));
+	assert_int_equal(rdbe(b + 112), 0x20100410u ^ 0x500ffc0fu);	/* INLINE id 1 size 16 */
+	assert_memory_equal(b + 116, data, 16);
+	assert_int_equal(rdbe(b + 132), 0x5ffffc08u ^ 0x20100410u);
+	assert_int_equal(rdbe(b + 144), 0x500ffc0cu ^ 0x5ffffc08u);	/* ends at 160 */
+	assert_int_equal(rd32(b + 148), lfs_crc(0xffffffffu, b + 112, 36));
 }
 
 /*
@@ -142,7 +160,7 @@ static void test_known_ctz(void **state)
 	fresh(BC);
 	put("big", data, sizeof(data));
 	b = root_block();
-	/* Walk the commit's tags by the xor chain to the struct of id 1. */
+	/* Walk the log's tags by the xor chain to the struct of id 1. */
 	for (;;) {
 		uint32_t tag = rdbe(b + off) ^ ptag;
 		assert_false(tag & 0x80000000u);
@@ -153,8 +171,10 @@ static void test_known_ctz(void **state)
 			size = rd32(b + off + 8);
 			break;
 		}
-		assert_true(tag >> 20 != 0x500);
+		if (tag >> 20 == 0x500 || tag >> 20 == 0x501)	/* CRC: valid-bit state */
+			ptag ^= (tag >> 20 & 1) << 31;
 		off += 4 + (tag & 0x3ff);
+		assert_true(off < BS);
 	}
 	assert_int_equal(size, 2000);
 	uint32_t b3 = head, b2 = rd32(block(b3)), b1 = rd32(block(b2)), b0 = rd32(block(b1));
@@ -163,6 +183,45 @@ static void test_known_ctz(void **state)
 	assert_memory_equal(block(b1) + 4, data + 512, 508);
 	assert_memory_equal(block(b2) + 8, data + 1020, 504);
 	assert_memory_equal(block(b3) + 4, data + 1524, 476);
+}
+
+/*
+ * SPEC.md "LFS_TYPE_MOVESTATE": removing a directory takes two commits
+ * to the root, the first raising the orphan flag (sync bit) in the
+ * root's share of the global state, the second lowering it with a tag
+ * that supersedes the first. Tag 0x7ff, id 0x3ff, size 12; the size bits
+ * of the state's tag are padding and stay zero.
+ */
+static void test_known_movestate(void **state)
+{
+	uint32_t off = 4, ptag = 0xffffffffu, shares[4], n = 0;
+	const uint8_t *b;
+
+	(void)state;
+	fresh(BC);
+	assert_int_equal(lfs_mkdir(&fs, "d"), 0);
+	assert_int_equal(lfs_remove(&fs, "d"), 0);
+	b = root_block();
+	for (;;) {
+		uint32_t tag = rdbe(b + off) ^ ptag;
+		if (tag & 0x80000000u)
+			break;
+		ptag = tag;
+		if (tag >> 20 == 0x7ff) {
+			assert_int_equal(tag, 0x7ffffc0cu);
+			assert_true(n < 4);
+			shares[n++] = rd32(b + off + 4);
+			assert_int_equal(rd32(b + off + 8), 0);
+			assert_int_equal(rd32(b + off + 12), 0);
+		}
+		if (tag >> 20 == 0x500 || tag >> 20 == 0x501)
+			ptag ^= (tag >> 20 & 1) << 31;
+		off += 4 + (tag & 0x3ff);
+		assert_true(off < BS);
+	}
+	assert_int_equal(n, 2);
+	assert_int_equal(shares[0], 0x80000000u);
+	assert_int_equal(shares[1], 0);
 }
 
 static void test_errors(void **state)
@@ -398,14 +457,14 @@ static void test_corrupt(void **state)
 	assert_int_equal(mount_copy(BC / 2), -NX_EINVAL);
 	assert_int_equal(mount_copy(1), -NX_EINVAL);
 	assert_int_equal(mount_copy(BC), 0);
-	/* A bad CRC in the newest block: the older one is used. */
+	/* A bad CRC in the newest block: the older one is used... */
 	uint32_t newest = root_block() == block(0) ? 0 : 1;
 	copy[newest * BS + 10] ^= 0x20;
 	assert_int_equal(mount_copy(BC), 0);
 	struct lfs_info info;
-	assert_int_equal(lfs_stat(&fs, "f", &info), 0);	/* as created, before the sync... */
-	assert_int_equal(info.size, 0);
-	/* ...and in both blocks: nothing to mount. */
+	/* The block's first commit is broken, so are the two appended after it. */
+	assert_int_equal(lfs_stat(&fs, "f", &info), -NX_ENOENT);
+	/* ...and in both: nothing to mount. */
 	copy[(newest ^ 1) * BS + 10] ^= 0x20;
 	assert_int_equal(mount_copy(BC), -NX_ECORRUPT);
 	/* The second half of every block torn away. */
@@ -420,8 +479,8 @@ static void test_corrupt(void **state)
 	memcpy(copy, mem, (size_t)BS * BC);
 	for (int b = 0; b < 2; b++) {
 		copy[b * BS + 22] = 3;
-		uint32_t crc = lfs_crc(0xffffffffu, copy + b * BS, 48);
-		memcpy(copy + b * BS + 48, &crc, 4);
+		uint32_t crc = lfs_crc(0xffffffffu, copy + b * BS, 60);
+		memcpy(copy + b * BS + 60, &crc, 4);
 	}
 	assert_int_equal(mount_copy(BC), -NX_EINVAL);
 }
@@ -495,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_known_superblock),
 		cmocka_unit_test(test_known_inline),
 		cmocka_unit_test(test_known_ctz),
+		cmocka_unit_test(test_known_movestate),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_open_files),
 		cmocka_unit_test(test_full),

@@ -29,6 +29,7 @@
 #define LFS_INLINE_CAP	1024	/* inline file buffer; format limit is 1022 */
 #define LFS_PCACHE	64	/* commit program buffer */
 #define LFS_PROG_ALIGN	16	/* commits end on this boundary */
+#define LFS_MDIR_OPS	4	/* creates/deletes one appended commit can carry */
 
 #define LFS_BLOCK_NULL	0xffffffffu
 
@@ -72,6 +73,16 @@ struct lfs_mdir {
 	bool split;		/* tail is a hard tail: same directory */
 	uint16_t count;
 	struct lfs_gstate gdelta;	/* this pair's share of the global state */
+	/* As fetched, so a commit can append only what changed. */
+	uint32_t off;		/* end of the newest commit in pair[0] */
+	uint32_t etag;		/* what the next tag there is xored with */
+	bool erased;		/* off.. is erased, as the commit's FCRC says */
+	bool dirty;		/* changed in a way only a full rewrite records */
+	uint32_t otail[2];
+	bool osplit;
+	struct lfs_gstate ogdelta;
+	uint8_t nops;		/* creates and deletes since the fetch, in order */
+	struct { uint8_t create; uint16_t id; } ops[LFS_MDIR_OPS];
 	struct lfs_ent ent[LFS_MDIR_IDS];
 };
 

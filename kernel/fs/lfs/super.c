@@ -71,9 +71,10 @@ int lfs_format(struct lfs *lfs, const struct lfs_bd *bd)
 	m->count = 1;
 	m->ent[0] = (struct lfs_ent){ .type = LFS_T_SUPER, .stype = LFS_T_INLINE,
 				      .nlen = 8, .slen = SUPER_LEN, .nram = magic, .sram = d };
-	if ((err = lfs_mdir_commit(lfs, m)) || (err = lfs_mdir_commit(lfs, m)))
+	if ((err = lfs_mdir_commit(lfs, m)))
 		return err;
-	return 0;
+	m->dirty = true;	/* a rewrite, not an append: block 0 too */
+	return lfs_mdir_commit(lfs, m);
 }
 
 /* Checks a superblock entry against the device and takes its limits. */
