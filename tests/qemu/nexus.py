@@ -19,6 +19,11 @@ SHELL = "nexus$ "		# the EL0 shell
 KERNEL_RELEASE = os.environ.get("NEXUS_KERNEL_RELEASE",
                                 os.path.join(ROOT, "build/aarch64/rumpk.elf"))
 ICOUNT = "shift=0,align=off,sleep=off"
+# Instructions as the clock while running, host time while idle: energy
+# is charged for instructions, not for how slow the host emulates them
+# (an app is not struck because the host is busy), and waits on devices
+# or people take the time they take.
+ICOUNT_IDLE_REAL = "shift=0,align=off,sleep=on"
 
 
 def qemu_command(kernel=KERNEL, el2=False, icount=False, memory="512M", hv=None,
@@ -35,7 +40,7 @@ def qemu_command(kernel=KERNEL, el2=False, icount=False, memory="512M", hv=None,
     else:
         cmd += ["-kernel", kernel]
     if icount:
-        cmd += ["-icount", ICOUNT]
+        cmd += ["-icount", ICOUNT_IDLE_REAL if icount == "idle-real" else ICOUNT]
     if extra:
         cmd += list(extra)
     return cmd

@@ -12,6 +12,8 @@ INSN_PER_TICK = 16
 
 
 def shell_machine(kernel=KERNEL, **kw):
+    """Apps are charged energy for their time: count it in instructions."""
+    kw.setdefault("icount", "idle-real")
     m = Machine.qemu(kernel=kernel, **kw)
     m.boot(shell=True)
     return m

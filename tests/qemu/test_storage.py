@@ -31,6 +31,7 @@ def disks_args(disks):
 
 
 def boot(disks, timeout=120, **kw):
+    kw.setdefault("icount", "idle-real")	# energy in instructions (test_apps.py)
     m = Machine(qemu_command(kernel=KERNEL, extra=disks_args(disks), **kw), timeout)
     m.boot(shell=True)
     return m

@@ -1,6 +1,7 @@
 /*
- * fsbench DIR: sequential write (fsync'd at the end) and read of 10 MiB,
- * then 1000 small files (create+write+close, then read), in DIR. Prints
+ * fsbench DIR [FILES]: sequential write (fsync'd at the end) and read of
+ * 10 MiB, then FILES small files (default 1000; create+write+fsync+close,
+ * then read), in DIR. Prints
  * guest time per KiB and KiB per second of guest time, one line each:
  *   fsbench DIR WHAT ns_per_kib=N kib_per_s=N
  */
@@ -8,7 +9,6 @@
 
 #define BIG	(10u << 20)
 #define CHUNK	(64u << 10)
-#define SMALL	1000u
 #define SMALL_BYTES 256u
 
 static uint8_t buf[CHUNK];
@@ -54,7 +54,7 @@ static int big(const char *dir)
 	return unlink(path);
 }
 
-static int small(const char *dir)
+static int small(const char *dir, unsigned files)
 {
 	char path[96];
 	uint64_t t = nx_clock();
@@ -63,37 +63,38 @@ static int small(const char *dir)
 	snprintf(path, sizeof(path), "%s/fsb", dir);
 	if (mkdir(path) && mkdir(path) != -NX_EEXIST)
 		return -NX_EIO;
-	for (unsigned i = 0; i < SMALL; i++) {
+	for (unsigned i = 0; i < files; i++) {
 		snprintf(path, sizeof(path), "%s/fsb/f%u", dir, i);
 		fd = open(path, NX_O_WRITE | NX_O_CREATE | NX_O_TRUNC);
 		if (fd < 0 || write(fd, buf, SMALL_BYTES) != SMALL_BYTES || fsync(fd))
 			return fd < 0 ? fd : -NX_EIO;
 		close(fd);
 	}
-	report(dir, "small_write_1000", nx_clock() - t, SMALL * SMALL_BYTES);
+	report(dir, "small_write", nx_clock() - t, (uint64_t)files * SMALL_BYTES);
 	t = nx_clock();
-	for (unsigned i = 0; i < SMALL; i++) {
+	for (unsigned i = 0; i < files; i++) {
 		snprintf(path, sizeof(path), "%s/fsb/f%u", dir, i);
 		fd = open(path, NX_O_READ);
 		if (fd < 0 || read(fd, buf, SMALL_BYTES) != SMALL_BYTES)
 			return fd < 0 ? fd : -NX_EIO;
 		close(fd);
 	}
-	report(dir, "small_read_1000", nx_clock() - t, SMALL * SMALL_BYTES);
+	report(dir, "small_read", nx_clock() - t, (uint64_t)files * SMALL_BYTES);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
+	uint64_t files = 1000;
 	int err;
 
-	if (argc != 2) {
-		printf("usage: fsbench DIR\n");
+	if (argc < 2 || argc > 3 || (argc == 3 && !parse_u64(argv[2], &files))) {
+		printf("usage: fsbench DIR [FILES]\n");
 		return 1;
 	}
 	err = big(argv[1]);
 	if (!err)
-		err = small(argv[1]);
+		err = small(argv[1], (unsigned)files);
 	printf("fsbench %s %s\n", argv[1], err ? nx_strerror(err) : "done");
 	return err ? 1 : 0;
 }
