@@ -197,7 +197,6 @@ static void arm_budget(struct fiber *next, uint64_t now)
 		return;
 	}
 	balance = energy_balance(next, now);
-	cpu.budget.fire = budget_fire;
 	if (balance <= 0)
 		cpu.preempt = true;
 	else
@@ -325,6 +324,7 @@ void sched_init(void)
 
 	timerq_init();
 	sched_rq_init(&cpu.rq, hal_time_freq());
+	cpu.budget.fire = budget_fire;
 	fiber_boot_init();
 	cpu.idle = fiber_alloc(&idle);
 	if (!cpu.idle)
