@@ -12,3 +12,7 @@ HOSTED_SRCS += kernel/arch/hosted/blk_cmd.c
 
 UNIT_TESTS += virtq
 test_virtq_SRCS := kernel/drivers/virtq.c
+
+# The VFS's mount table is pure logic: tested on the host.
+UNIT_TESTS += vfs
+test_vfs_SRCS := kernel/fs/vfs.c lib/path.c

@@ -18,7 +18,7 @@ int vfs_mount(const char *point, const struct vfs_ops *ops, void *fs)
 	for (unsigned i = 0; i < nmounts; i++)
 		if (!strcmp(mounts[i].point, point))
 			return -NX_EBUSY;
-	strlcpy(mounts[nmounts].point, point, VFS_POINT_MAX);
+	memcpy(mounts[nmounts].point, point, strlen(point) + 1);
 	mounts[nmounts].ops = ops;
 	mounts[nmounts].fs = fs;
 	nmounts++;
@@ -42,8 +42,10 @@ struct vfs_mount *vfs_resolve(const char *path, char *rel, size_t rellen)
 		return NULL;
 	if (best_len == 1)			/* "/" keeps the whole path */
 		best_len = 0;
-	if (strlcpy(rel, path[best_len] ? path + best_len : "/", rellen) >= rellen)
-		return NULL;
+	path = path[best_len] ? path + best_len : "/";
+	if (strlen(path) >= rellen)
+		return NULL;			/* never truncated */
+	memcpy(rel, path, strlen(path) + 1);
 	return best;
 }
 
@@ -76,9 +78,9 @@ int vfs_mount_child(const char *dir, unsigned index, struct nx_dirent *out)
 	for (unsigned i = 0; i < nmounts; i++) {
 		const char *name = child_name(dir, mounts[i].point);
 
-		if (name && index-- == 0) {
+		if (name && strlen(name) < sizeof(out->name) && index-- == 0) {
 			memset(out, 0, sizeof(*out));
-			strlcpy(out->name, name, sizeof(out->name));
+			memcpy(out->name, name, strlen(name) + 1);
 			out->type = NX_FT_DIR;
 			return 0;
 		}
