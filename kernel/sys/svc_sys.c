@@ -70,6 +70,7 @@ static void restarter_main(void *arg)
 			uint64_t irq = hal_irq_save();
 			unsigned restarts = restarter.q[0].restarts;
 			uint32_t parent = restarter.q[0].parent;
+			struct app *p;
 			char path[64];
 			int id;
 
@@ -77,7 +78,9 @@ static void restarter_main(void *arg)
 			memmove(&restarter.q[0], &restarter.q[1],
 				--restarter.n * sizeof(restarter.q[0]));
 			hal_irq_restore(irq);
-			id = app_spawn(parent ? app_find(parent) : NULL, path, "", 0);
+			/* An exited parent hands its restarts to the kernel. */
+			p = parent ? app_find(parent) : NULL;
+			id = app_spawn(p && p->fiber ? p : NULL, path, "", 0);
 			if (id >= 0)
 				app_find((uint32_t)id)->restarts = restarts;
 		}
