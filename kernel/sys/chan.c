@@ -160,21 +160,25 @@ static void chan_free(struct channel *c)
 	c->gen++;
 }
 
+void chan_leave(struct channel *c, struct app *a)
+{
+	int end = chan_end_of(c, a);
+
+	if (end < 0)
+		return;
+	c->end[end] = NULL;
+	c->closed = true;
+	if (c->serve || !c->end[1 - end])
+		chan_free(c);
+	else
+		event_signal(&c->readable[1 - end]);
+}
+
 void chan_release_app(struct app *a)
 {
-	for (unsigned i = 0; i < CHAN_OBJ_MAX; i++) {
-		struct channel *c = &chans[i];
-		int end;
-
-		if (!c->used || (end = chan_end_of(c, a)) < 0)
-			continue;
-		c->end[end] = NULL;
-		c->closed = true;
-		if (c->serve || !c->end[1 - end])
-			chan_free(c);
-		else
-			event_signal(&c->readable[1 - end]);
-	}
+	for (unsigned i = 0; i < CHAN_OBJ_MAX; i++)
+		if (chans[i].used)
+			chan_leave(&chans[i], a);
 }
 
 uint64_t chan_object(const struct channel *c)

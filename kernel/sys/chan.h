@@ -48,7 +48,9 @@ struct channel *chan_service_create(struct app *a, const char *name,
 /* A channel between two apps: its rings come from the shared pool. */
 int chan_named_create(struct app *owner, const char *name, struct channel **out);
 int chan_named_connect(struct app *a, const char *name, struct channel **out);
-/* @a is going away: its ends close, the peer is woken, memory returns. */
+/* @a lets go of @c: its end closes, the peer is woken, memory returns. */
+void chan_leave(struct channel *c, struct app *a);
+/* @a is going away: every channel it holds an end of. */
 void chan_release_app(struct app *a);
 
 /* The capability object of @c, and back; NULL for stale or bad ones. */

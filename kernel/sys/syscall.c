@@ -180,8 +180,10 @@ static int64_t sys_chan_open(struct app *a, const uint64_t *x)
 	if (err)
 		return err;
 	slot = cap_mint(&a->caps, NX_CAP_CHANNEL, chan_object(c), verbs);
-	if (slot < 0)
+	if (slot < 0) {
+		chan_leave(c, a);	/* no capability, no channel */
 		return slot;
+	}
 	chan_describe(c, chan_end_of(c, a), slot, &d);
 	memcpy((void *)x[3], &d, sizeof(d));
 	app_sync_systable(a);
