@@ -18,13 +18,15 @@ hands the console to the monitor (`nexus> `).
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
-from nexus import RUMKV, Machine  # noqa: E402
+from nexus import ROOT, RUMKV, Machine, qemu_command  # noqa: E402
 
 IDLE_SECONDS = 5
 SHELL_PROMPT = "nexus$ "
@@ -246,6 +248,45 @@ def print_table(title, rows):
         print(f"  {name:<{width}}  {value}")
 
 
+FSBENCH_FILES = 100
+
+
+def storage(kernel):
+    """`fsbench` on /data (littlefs) and /nex (nexfs), fresh disks made
+    with the host tools. The disks use cache=unsafe, so a flush does not
+    wait for the host's own fsync; -icount ... sleep=on, so guest time is
+    instructions while the CPU runs and host time while it waits for the
+    host's I/O: these are guest nanoseconds, not pure instruction counts."""
+    tmp = tempfile.mkdtemp(prefix="nexus-fsbench-")
+    disks = [os.path.join(tmp, "data.img"), os.path.join(tmp, "nex.img")]
+    subprocess.run([os.path.join(ROOT, "build/tools/lfs"), "mkfs", disks[0], "32M"],
+                   check=True, capture_output=True)
+    subprocess.run([os.path.join(ROOT, "build/tools/nexfs"), "mkfs", disks[1], "64M"],
+                   check=True, capture_output=True)
+    extra = []
+    for i, d in enumerate(disks):
+        extra += ["-drive", f"file={d},if=none,format=raw,cache=unsafe,id=d{i}",
+                  "-device", f"virtio-blk-device,drive=d{i}"]
+    extra += ["-global", "virtio-mmio.force-legacy=false"]
+    m = Machine(qemu_command(kernel=kernel, icount="idle-real", extra=extra), 1200)
+    out = ""
+    try:
+        shell_boot(m)
+        for mount in ("/data", "/nex"):
+            out += shell_cmd(m, f"fsbench {mount} {FSBENCH_FILES}", timeout=1200)
+    finally:
+        m.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    figures = {}
+    for mount, what, ns, kibs in re.findall(
+            r"fsbench (\S+) (\w+) ns_per_kib=(\d+) kib_per_s=(\d+)", out):
+        figures.setdefault(mount, {})[what] = {"guest_ns_per_kib": int(ns),
+                                               "kib_per_s": int(kibs)}
+    if out.count(" done") != 2:
+        raise SystemExit(f"bench: fsbench failed:\n{out}")
+    return figures
+
+
 def main(kernel, debug_kernel, results_dir, host_bins):
     sys.stdout = open(os.devnull, "w")	# the console logs of the runs
     boot_el1 = [boot_instructions(kernel, False) for _ in range(2)]
@@ -261,6 +302,7 @@ def main(kernel, debug_kernel, results_dir, host_bins):
     cpu_on_cost = psci_cpu_on_cost()
     linux, linux_boot = linux_peer(results_dir)
     linux_cell, linux_cell_boot = linux_peer(results_dir, cell=True)
+    fs = storage(kernel)
     sys.stdout = sys.__stdout__
     host = host_benches(host_bins, results_dir)
 
@@ -281,6 +323,9 @@ def main(kernel, debug_kernel, results_dir, host_bins):
                            for k in ("timer", "switch", "rtt") + SYSBENCH_FIGURES},
         "rumkv": dict(hv_sizes, stage2_fault_to_terminated_insns=fault_cost,
                       psci_cpu_on_insns=cpu_on_cost),
+        "storage_fsbench": dict(fs, small_files=FSBENCH_FILES,
+                                qemu_icount="shift=0,align=off,sleep=on",
+                                disks="cache=unsafe"),
         "linux_cell_over_bare": dict(
             {k: linux_cell[k]["insns_per_op"] / linux[k]["insns_per_op"] for k in linux},
             boot_to_init=linux_cell_boot / linux_boot),
@@ -321,6 +366,9 @@ def main(kernel, debug_kernel, results_dir, host_bins):
         ("RumKV loaded image (boot-only included)", f"{hv_sizes['loaded_bytes']:,} bytes"),
         ("nexus-boot lines of code", f"{hv_sizes['nexus_boot_lines']} (limit 300)"),
     ])
+    print_table(f"Storage: fsbench (guest ns per KiB; {FSBENCH_FILES} small files of 256 B)", [
+        (f"{mount} {what}", f"{v['guest_ns_per_kib']:,} ns/KiB, {v['kib_per_s']:,} KiB/s")
+        for mount, whats in fs.items() for what, v in whats.items()])
     lc = result["linux_cell_over_bare"]
     print_table("RumKV: the same Linux 6.1 guest as a cell vs bare (instructions)", [
         ("boot to /init (cell: nexus-boot + RumKV included)",
