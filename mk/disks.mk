@@ -11,10 +11,10 @@ DISK_FLAGS := -drive file=$(DISK_DATA),if=none,format=raw,id=data \
 	      -device virtio-blk-device,drive=nex \
 	      -global virtio-mmio.force-legacy=false
 
-$(DISK_DATA): | $(LFS_TOOL)
-	$(Q)$(LFS_TOOL) mkfs $@ 32M >/dev/null
+$(DISK_DATA): | $(B)/tools/lfs
+	$(Q)$(B)/tools/lfs mkfs $@ 32M >/dev/null
 	@echo '  DISK    $@ (littlefs, 32 MiB)'
 
-$(DISK_NEX): | $(NEXFS_TOOL)
-	$(Q)$(NEXFS_TOOL) mkfs $@ 64M >/dev/null
+$(DISK_NEX): | $(B)/tools/nexfs
+	$(Q)$(B)/tools/nexfs mkfs $@ 64M >/dev/null
 	@echo '  DISK    $@ (nexfs, 64 MiB)'
