@@ -26,7 +26,7 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
-from nexus import ROOT, RUMKV, Machine, qemu_command  # noqa: E402
+from nexus import ROOT, RUMKV, Machine, disk_args, qemu_command  # noqa: E402
 
 IDLE_SECONDS = 5
 SHELL_PROMPT = "nexus$ "
@@ -263,12 +263,8 @@ def storage(kernel):
                    check=True, capture_output=True)
     subprocess.run([os.path.join(ROOT, "build/tools/nexfs"), "mkfs", disks[1], "64M"],
                    check=True, capture_output=True)
-    extra = []
-    for i, d in enumerate(disks):
-        extra += ["-drive", f"file={d},if=none,format=raw,cache=unsafe,id=d{i}",
-                  "-device", f"virtio-blk-device,drive=d{i}"]
-    extra += ["-global", "virtio-mmio.force-legacy=false"]
-    m = Machine(qemu_command(kernel=kernel, icount="idle-real", extra=extra), 1200)
+    m = Machine(qemu_command(kernel=kernel, icount="idle-real",
+                             extra=disk_args(disks, cache="unsafe")), 1200)
     out = ""
     try:
         shell_boot(m)

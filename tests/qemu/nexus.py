@@ -46,6 +46,17 @@ def qemu_command(kernel=KERNEL, el2=False, icount=False, memory="512M", hv=None,
     return cmd
 
 
+def disk_args(images, modern=True, cache=None):
+    """QEMU arguments for virtio-blk disks, in order: the first image is
+    the kernel's disk 0. `modern` asks for the virtio 1.x interface the
+    driver requires; `cache` is QEMU's cache mode (e.g. "unsafe")."""
+    args = []
+    for i, image in enumerate(images):
+        opts = f"file={image},if=none,format=raw,id=d{i}" + (f",cache={cache}" if cache else "")
+        args += ["-drive", opts, "-device", f"virtio-blk-device,drive=d{i}"]
+    return args + (["-global", "virtio-mmio.force-legacy=false"] if modern else [])
+
+
 class Machine:
     """One booted system; `cmd` runs a monitor command and returns its output."""
 

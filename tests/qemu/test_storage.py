@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from nexus import KERNEL, ROOT, Machine, qemu_command
+from nexus import KERNEL, ROOT, Machine, disk_args, qemu_command
 
 NEXFS = os.path.join(ROOT, "build/tools/nexfs")
 LFS = os.path.join(ROOT, "build/tools/lfs")
@@ -22,17 +22,9 @@ def tool(*argv, check=True):
     return r
 
 
-def disks_args(disks):
-    args = []
-    for i, d in enumerate(disks):
-        args += ["-drive", f"file={d},if=none,format=raw,id=d{i}",
-                 "-device", f"virtio-blk-device,drive=d{i}"]
-    return args + ["-global", "virtio-mmio.force-legacy=false"]
-
-
 def boot(disks, timeout=120, **kw):
     kw.setdefault("icount", "idle-real")	# energy in instructions (test_apps.py)
-    m = Machine(qemu_command(kernel=KERNEL, extra=disks_args(disks), **kw), timeout)
+    m = Machine(qemu_command(kernel=KERNEL, extra=disk_args(disks), **kw), timeout)
     m.boot(shell=True)
     return m
 

@@ -12,17 +12,11 @@ import secrets
 
 import pytest
 
-from nexus import Machine
+from nexus import Machine, disk_args
 
 SECTOR = 512
 # Not a power of two, so a capacity read from the wrong place shows.
 IMAGE_BYTES = 6 * 1024 * 1024 + 7 * SECTOR
-MODERN = ["-global", "virtio-mmio.force-legacy=false"]
-
-
-def disk_args(image, modern=True):
-    return (["-drive", f"file={image},if=none,format=raw,id=d0",
-             "-device", "virtio-blk-device,drive=d0"] + (MODERN if modern else []))
 
 
 @pytest.fixture
@@ -34,7 +28,7 @@ def image(tmp_path):
 
 
 def boot(image, modern=True, **kw):
-    m = Machine.qemu(extra=disk_args(image, modern), timeout=60, **kw)
+    m = Machine.qemu(extra=disk_args([image], modern), timeout=60, **kw)
     m.boot()
     return m
 
@@ -115,9 +109,7 @@ def test_errors_are_reported(image, tmp_path):
     # answers VIRTIO_BLK_S_IOERR, which must reach the caller as -NX_EIO.
     conf = tmp_path / "blkdebug.conf"
     conf.write_text('[inject-error]\nevent = "read_aio"\nerrno = "5"\nsector = "100"\n')
-    extra = ["-drive", f"file=blkdebug:{conf}:{image},if=none,format=raw,id=d0",
-             "-device", "virtio-blk-device,drive=d0"] + MODERN
-    m = Machine.qemu(extra=extra, timeout=60)
+    m = Machine.qemu(extra=disk_args([f"blkdebug:{conf}:{image}"]), timeout=60)
     m.boot()
     try:
         assert "failed: error -5" in m.cmd("blk read 100")      # -NX_EIO
