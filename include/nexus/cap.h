@@ -34,6 +34,7 @@ enum nx_cap_type {
 	NX_CAP_SELF = 1,	/* the app's own process: SPAWN, MAP, TICK, MASK, GRANT */
 	NX_CAP_CHANNEL = 2,
 	NX_CAP_PROCESS = 3,	/* another app, e.g. a child */
+	NX_CAP_NET = 4,		/* the NetSwitch: SEND|RECV open a port */
 };
 
 /*

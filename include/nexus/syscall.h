@@ -39,6 +39,7 @@
 /* chan_open() flags. */
 #define NX_CHAN_CREATE		0x1u	/* register a new named channel */
 #define NX_CHAN_CONNECT		0x2u	/* connect to a registered one */
+#define NX_CHAN_NET		0x4u	/* open this app's NetSwitch port (<nexus/net.h>) */
 
 /* map() operations. */
 #define NX_MAP_ALLOC		0	/* len bytes of fresh RW memory */
@@ -52,6 +53,7 @@
 #define NX_INFO_AUDIT		3	/* index-th audit record */
 #define NX_INFO_MEM		4	/* struct nx_mem_info */
 #define NX_INFO_MOUNT		5	/* index-th mount: struct nx_mount_info */
+#define NX_INFO_NETPORT		6	/* index-th NetSwitch port: struct nx_netport_info */
 
 #define NX_NAME_MAX		16
 

@@ -27,6 +27,7 @@
 #include <nexus/chan.h>
 #include <nexus/energy.h>
 #include <nexus/errno.h>
+#include <nexus/net.h>
 #include <nexus/npk.h>
 #include <nexus/pledge.h>
 #include <nexus/syscall.h>
@@ -35,7 +36,7 @@
 #include "sys/syscall.h"
 
 /* The hash of the whole rendering, every section in order. */
-#define ABI_HASH	UINT64_C(0x35d9d74cf3d41686)
+#define ABI_HASH	UINT64_C(0x20d7d1d946c1f1ba)
 
 #define FNV64_INIT	UINT64_C(0xcbf29ce484222325)
 #define FNV64_PRIME	UINT64_C(0x100000001b3)
@@ -253,6 +254,26 @@ static void render_other_consts(struct text *t)
 		  C(NX_NPK_RESTART_NEVER), C(NX_NPK_RESTART_CRASH));
 }
 
+/* The NetSwitch: its call constants, frames and port records. */
+static void render_net(struct text *t)
+{
+	CONSTANTS(t, C(NX_CHAN_NET), C(NX_INFO_NETPORT), C(NX_CAP_NET),
+		  C(NX_NET_RING_SLOTS), C(NX_FRAME_DATA_MAX), C(NX_FRAME_DATA),
+		  C(NX_FRAME_FILTER), C(NX_NETF_MULTICAST), C(NX_NETF_UPLINK),
+		  C(NX_NET_ETHERTYPES));
+	STRUCT(t, nx_frame, F(nx_frame, len), F(nx_frame, kind), F(nx_frame, pad),
+	       F(nx_frame, data));
+	STRUCT(t, nx_net_filter, F(nx_net_filter, ethertype), F(nx_net_filter, flags),
+	       F(nx_net_filter, pad));
+	STRUCT(t, nx_netport_info, F(nx_netport_info, port), F(nx_netport_info, app_id),
+	       F(nx_netport_info, mac), F(nx_netport_info, flags),
+	       F(nx_netport_info, ethertype), F(nx_netport_info, rx_frames),
+	       F(nx_netport_info, rx_bytes), F(nx_netport_info, rx_drops),
+	       F(nx_netport_info, rx_filtered), F(nx_netport_info, tx_frames),
+	       F(nx_netport_info, tx_bytes), F(nx_netport_info, tx_drops),
+	       F(nx_netport_info, name));
+}
+
 /* ---- the sections and their hashes -------------------------------------- */
 
 static const struct section {
@@ -272,6 +293,7 @@ static const struct section {
 	{ "NX_PLEDGE_* and NX_UNVEIL_*", render_pledge_consts, UINT64_C(0x6a2e0662b3ec9b74) },
 	{ "NX_CON_*, NX_FS_*, NX_SYSOP_*", render_service_consts, UINT64_C(0xbf323d5c27eb2042) },
 	{ "errno, energy, npk constants", render_other_consts, UINT64_C(0xbc63969655585d9b) },
+	{ "NetSwitch", render_net, UINT64_C(0x4745912d99f8f40a) },
 };
 #define NSECTIONS	(sizeof(sections) / sizeof(sections[0]))
 
