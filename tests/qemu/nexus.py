@@ -57,6 +57,23 @@ def disk_args(images, modern=True, cache=None):
     return args + (["-global", "virtio-mmio.force-legacy=false"] if modern else [])
 
 
+def net_args(forwards=(), modern=True):
+    """QEMU arguments for one virtio-net NIC on user networking: the guest
+    sees 10.0.2.0/24 with the host as 10.0.2.2. `forwards` are
+    (host_port, guest_port) TCP pairs, bound to 127.0.0.1 only."""
+    fwd = "".join(f",hostfwd=tcp:127.0.0.1:{h}-:{g}" for h, g in forwards)
+    args = ["-netdev", "user,id=n0" + fwd, "-device", "virtio-net-device,netdev=n0"]
+    return args + (["-global", "virtio-mmio.force-legacy=false"] if modern else [])
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 class Machine:
     """One booted system; `cmd` runs a monitor command and returns its output."""
 
