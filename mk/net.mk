@@ -4,8 +4,9 @@
 
 NET_SRCS := kernel/net/netswitch.c
 
-KERNEL_SRCS += $(NET_SRCS)
-HOSTED_SRCS += $(NET_SRCS)
+KERNEL_SRCS += $(NET_SRCS) kernel/sys/svc_net.c kernel/drivers/virtio_net.c \
+	       kernel/drivers/net_cmd.c
+HOSTED_SRCS += $(NET_SRCS) kernel/arch/hosted/net_cmd.c
 
 UNIT_TESTS += netswitch
 test_netswitch_SRCS := $(NET_SRCS) lib/ion/ring.c
