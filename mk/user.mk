@@ -37,11 +37,11 @@ APPS := $(notdir $(patsubst %/,%,$(filter-out user/libnexus/ user/etc/ $(USER_NO
 NPK_DEFAULT := --spectrum matter --pledge "stdio rpath" \
                --cap console:send,recv --cap fs:send,recv --mem 1M --stack 64K
 NPK_ALL_CAPS := --cap console:send,recv,mask,grant --cap fs:send,recv,mask,grant \
-                --cap sys:send,recv,mask,grant
+                --cap sys:send,recv,mask,grant --cap net:send,recv,mask,grant
 NPK_init := --spectrum matter --restart crash --mem 1M --stack 64K $(NPK_ALL_CAPS) \
             --pledge "stdio rpath wpath cpath inet exec proc audit power"
 NPK_sh   := --spectrum matter --mem 1M --stack 64K $(NPK_ALL_CAPS) \
-            --pledge "stdio rpath wpath cpath exec proc audit power"
+            --pledge "stdio rpath wpath cpath inet exec proc audit power"
 NPK_fuzz := --spectrum matter --pledge "stdio rpath proc audit" --mem 1M --stack 64K \
             --cap console:send,recv --cap fs:send,recv
 NPK_forkbomb := --spectrum matter --pledge "stdio exec" --mem 256K --stack 16K \

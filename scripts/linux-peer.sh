@@ -115,10 +115,20 @@ root="$out/rootfs"
 rm -rf "$root"
 mkdir -p "$root/bin" "$root/proc" "$root/sys" "$root/dev"
 cp "$tp/busybox/bin/busybox" "$root/bin/busybox"
-for applet in sh mount poweroff; do
+for applet in sh mount poweroff insmod ifconfig route grep sed cat; do
 	ln -s busybox "$root/bin/$applet"
 done
 cp "$out/bin/peer" "$out/bin/true" "$root/bin/"
+
+# virtio-net is a module in Debian's kernel: the network benchmark loads it
+# and what it needs, in dependency order.
+mods="$root/lib/modules"
+mkdir -p "$mods"
+kmods=$(ls -d "$tp"/kernel/lib/modules/*/kernel)
+for m in drivers/virtio/virtio_mmio net/core/failover drivers/net/net_failover \
+	 drivers/net/virtio_net; do
+	cp "$kmods/$m.ko" "$mods/"
+done
 
 # The counter is read first, before anything else runs, so that "boot" is
 # reset-to-/init. A failing benchmark is reported and the rest still run;
@@ -128,6 +138,23 @@ cat >"$root/init" <<'EOF'
 /bin/peer boot
 mount -t proc proc /proc
 mount -t sysfs sys /sys
+# nexus.net=HOSTPORT:BYTES on the command line: the TCP benchmark of
+# bench/netpeer.py instead of the others (static address: QEMU's user
+# network is 10.0.2.0/24, its gateway the host at 10.0.2.2).
+net=$(sed -n 's/.*nexus\.net=\([0-9]*:[0-9]*\).*/\1/p' /proc/cmdline)
+if [ -n "$net" ]; then
+	for m in virtio_mmio failover net_failover virtio_net; do
+		insmod /lib/modules/$m.ko || echo "PEER-ERROR insmod $m"
+	done
+	ifconfig lo 127.0.0.1 up
+	ifconfig eth0 10.0.2.15 netmask 255.255.255.0 up
+	route add default gw 10.0.2.2
+	/bin/peer tcp_sink 5001 || echo "PEER-ERROR tcp_sink: exit status $?"
+	/bin/peer tcp_source 10.0.2.2 ${net%%:*} ${net#*:} ||
+		echo "PEER-ERROR tcp_source: exit status $?"
+	echo PEER-NET-END
+	poweroff -f
+fi
 echo PEER-BEGIN
 for b in getpid switch switch_proc "pipe_rtt 1" "pipe_rtt 24" timer_latency spawn spawn_exit; do
 	/bin/peer $b || echo "PEER-ERROR $b: exit status $?"

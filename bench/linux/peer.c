@@ -20,7 +20,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -417,6 +420,78 @@ static int run_spawn_exit(void)
 	return 0;
 }
 
+/* --- tcp_sink, tcp_source: the two ends of bench/netpeer.py --------------- */
+
+/*
+ * The host drives these through QEMU's user networking and times them; the
+ * same protocol runs against Nexus's netbench app. tcp_sink takes one
+ * connection, reads it to the end and answers with the byte count in
+ * decimal; tcp_source connects, sends BYTES and closes.
+ */
+static char net_buf[64 * 1024];
+
+static int run_tcp_sink(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	unsigned long long total = 0;
+	uint64_t t0;
+	int ls, fd, one = 1;
+	ssize_t n;
+	char reply[32];
+
+	ls = socket(AF_INET, SOCK_STREAM, 0);
+	if (ls < 0 || setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(ls, (struct sockaddr *)&a, sizeof(a)) || listen(ls, 1))
+		die("listen");
+	printf("PEER-NET-LISTENING %d\n", port);
+	fflush(stdout);
+	fd = accept(ls, NULL, NULL);
+	if (fd < 0)
+		die("accept");
+	t0 = cntvct();
+	while ((n = read(fd, net_buf, sizeof(net_buf))) > 0)
+		total += (unsigned long long)n;
+	if (n < 0)
+		die("read");
+	snprintf(reply, sizeof(reply), "%llu\n", total);
+	if (write(fd, reply, strlen(reply)) != (ssize_t)strlen(reply))
+		die("write");
+	close(fd);
+	close(ls);
+	printf("PEER tcp_sink bytes=%llu insns=%llu\n", total,
+	       (unsigned long long)ticks_to_insns(cntvct() - t0));
+	return 0;
+}
+
+static int run_tcp_source(const char *host, int port, unsigned long long bytes)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	unsigned long long left = bytes;
+	uint64_t t0;
+	int fd;
+
+	if (inet_pton(AF_INET, host, &a.sin_addr) != 1) {
+		errno = EINVAL;
+		die("address");
+	}
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		die("connect");
+	t0 = cntvct();
+	while (left) {
+		size_t chunk = left < sizeof(net_buf) ? left : sizeof(net_buf);
+		ssize_t n = write(fd, net_buf, chunk);
+
+		if (n <= 0)
+			die("write");
+		left -= (unsigned long long)n;
+	}
+	close(fd);
+	printf("PEER tcp_source bytes=%llu insns=%llu\n", bytes,
+	       (unsigned long long)ticks_to_insns(cntvct() - t0));
+	return 0;
+}
+
 /* ------------------------------------------------------------------------- */
 
 static const struct {
@@ -446,6 +521,14 @@ int main(int argc, char **argv)
 		bench = name;
 		return run_pipe(len);
 	}
+	if (argc == 3 && strcmp(argv[1], "tcp_sink") == 0) {
+		bench = "tcp_sink";
+		return run_tcp_sink(atoi(argv[2]));
+	}
+	if (argc == 5 && strcmp(argv[1], "tcp_source") == 0) {
+		bench = "tcp_source";
+		return run_tcp_source(argv[2], atoi(argv[3]), strtoull(argv[4], NULL, 10));
+	}
 	for (size_t i = 0; argc == 2 && i < sizeof(benches) / sizeof(benches[0]); i++) {
 		if (strcmp(argv[1], benches[i].name) == 0) {
 			bench = benches[i].name;
@@ -453,6 +536,7 @@ int main(int argc, char **argv)
 		}
 	}
 	fprintf(stderr, "usage: peer boot|getpid|switch|switch_proc|"
-			"timer_latency|spawn|spawn_exit | peer pipe_rtt BYTES\n");
+			"timer_latency|spawn|spawn_exit | peer pipe_rtt BYTES |\n"
+			"       peer tcp_sink PORT | peer tcp_source IP PORT BYTES\n");
 	return 2;
 }

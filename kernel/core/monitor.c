@@ -21,6 +21,7 @@
 #include "core/platform.h"
 #include "core/timerq.h"
 #include "drivers/blk_cmd.h"
+#include "drivers/net_cmd.h"
 #include "mm/page_alloc.h"
 
 #define MAX_ARGS	8
@@ -209,6 +210,7 @@ static const struct command commands[] = {
 	{ "attack", "KIND [ARG]", "debug: hostile accesses that RumKV must stop", attack_cmd },
 	{ "gic-poke", "read|write OFF [VALUE]", "debug: one 32-bit GIC distributor access", gicpoke_cmd },
 	{ "blk", "SUBCOMMAND ...", "virtio-blk: info, read S, write S TEXT, test N [restart], restart", blk_cmd },
+	{ "net", "[crash|restart]", "NetSwitch ports and the virtio-net driver", net_cmd },
 	{ "poweroff", "", "turn the machine off", cmd_poweroff },
 	{ "reboot", "", "reset the machine", cmd_reboot },
 	{ NULL, NULL, NULL, NULL },

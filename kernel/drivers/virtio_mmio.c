@@ -233,3 +233,15 @@ uint64_t virtio_mmio_config64(struct virtio_mmio *d, unsigned off)
 	} while (gen != rd(d, REG_CONFIG_GENERATION));
 	return (uint64_t)hi << 32 | lo;
 }
+
+void virtio_mmio_config_bytes(struct virtio_mmio *d, unsigned off, uint8_t *out,
+			      unsigned n)
+{
+	uint32_t gen;
+
+	do {
+		gen = rd(d, REG_CONFIG_GENERATION);
+		for (unsigned i = 0; i < n; i++)
+			out[i] = *(volatile uint8_t *)(uintptr_t)(d->base + REG_CONFIG + off + i);
+	} while (gen != rd(d, REG_CONFIG_GENERATION));
+}

@@ -81,5 +81,8 @@ void virtio_mmio_reset(struct virtio_mmio *d);
  */
 uint64_t virtio_mmio_config64(struct virtio_mmio *d, unsigned off);
 uint32_t virtio_mmio_config32(struct virtio_mmio *d, unsigned off);
+/* @n byte-wide fields from @off, as 8-bit fields must be read (4.2.2.2). */
+void virtio_mmio_config_bytes(struct virtio_mmio *d, unsigned off, uint8_t *out,
+			      unsigned n);
 
 #endif

@@ -199,7 +199,8 @@ int cap_mint(struct cap_space *cs, uint32_t type, uint64_t object, uint32_t verb
 {
 	int slot;
 
-	if (type == NX_CAP_EMPTY || type > NX_CAP_PROCESS || (verbs & ~NX_CAP_ALL))
+	/* NX_CAP_NET is the last type <nexus/cap.h> defines. */
+	if (type == NX_CAP_EMPTY || type > NX_CAP_NET || (verbs & ~NX_CAP_ALL))
 		return -NX_EINVAL;
 	if ((slot = cap_free_slot(cs)) < 0)
 		return slot;

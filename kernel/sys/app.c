@@ -139,6 +139,12 @@ int app_map_shared(struct app *a, void *mem, unsigned pages)
 	return hal_space_map(a->space, (uint64_t)mem, pages, HAL_USER_R | HAL_USER_W);
 }
 
+void app_unmap_shared(struct app *a, void *mem, unsigned pages)
+{
+	if (a->space)
+		hal_space_map(a->space, (uint64_t)mem, pages, 0);
+}
+
 /* The SysTable is read-only in every app's view: write it from the kernel's. */
 void app_sync_systable(struct app *a)
 {
@@ -248,28 +254,47 @@ static int lay_out(struct app *a, unsigned stack_pages, char *why, size_t n)
 	return 0;
 }
 
+/* The verbs the package asks for on channel @name. */
+static uint32_t requested(const struct nx_npk_header *h, const char *name)
+{
+	uint32_t verbs = 0;
+
+	for (unsigned i = 0; i < h->ncaps; i++)
+		if (!strncmp(h->caps[i].channel, name, sizeof(h->caps[i].channel)))
+			verbs |= h->caps[i].verbs;
+	return verbs;
+}
+
+/* The verbs @parent holds on (@type, @object); everything for the kernel. */
+static uint32_t held_by(const struct app *parent, uint32_t type, uint64_t object)
+{
+	struct nx_cap_info ci;
+	int slot;
+
+	if (!parent)
+		return NX_CAP_ALL;
+	slot = cap_find(&parent->caps, type, object);
+	return slot >= 0 && !cap_inspect(&parent->caps, slot, &ci) ? ci.verbs : 0;
+}
+
+#define HANDED_ON	(NX_CAP_SEND | NX_CAP_RECV | NX_CAP_MASK | NX_CAP_GRANT)
+
 /* A service channel and the capability to it, if the package asked for it. */
 static struct channel *open_service(struct app *a, const struct app *parent,
 				    const struct nx_npk_header *h, const char *name,
 				    chan_serve_fn *serve, unsigned page,
 				    struct nx_chan_desc *d)
 {
-	uint32_t verbs = 0, held = NX_CAP_ALL;
+	uint32_t verbs = requested(h, name) & HANDED_ON;
 	struct channel *c;
 	int slot;
 
-	for (unsigned i = 0; i < h->ncaps; i++)
-		if (!strncmp(h->caps[i].channel, name, sizeof(h->caps[i].channel)))
-			verbs |= h->caps[i].verbs;
 	if (parent) {
 		const struct channel *pc = !strcmp(name, "console") ? parent->console :
 					   !strcmp(name, "fs") ? parent->fs : parent->sys;
-		struct nx_cap_info ci;
-		int ps = pc ? cap_find(&parent->caps, NX_CAP_CHANNEL, chan_object(pc)) : -1;
 
-		held = ps >= 0 && !cap_inspect(&parent->caps, ps, &ci) ? ci.verbs : 0;
+		verbs &= pc ? held_by(parent, NX_CAP_CHANNEL, chan_object(pc)) : 0;
 	}
-	verbs &= held & (NX_CAP_SEND | NX_CAP_RECV | NX_CAP_MASK | NX_CAP_GRANT);
 	d->slot = -1;
 	if (!verbs)
 		return NULL;
@@ -281,6 +306,20 @@ static struct channel *open_service(struct app *a, const struct app *parent,
 		return NULL;
 	chan_describe(c, 0, slot, d);
 	return c;
+}
+
+/*
+ * The NetSwitch capability, if the package asks for channel "net": the
+ * same narrowing as a service channel's, against the parent's NX_CAP_NET.
+ * The port itself is opened later, by the app (chan_open NX_CHAN_NET).
+ */
+static void mint_net(struct app *a, const struct app *parent,
+		      const struct nx_npk_header *h)
+{
+	uint32_t verbs = requested(h, "net") & HANDED_ON & held_by(parent, NX_CAP_NET, 0);
+
+	if (verbs)
+		cap_mint(&a->caps, NX_CAP_NET, 0, verbs);
 }
 
 static void fill_systable(struct app *a, const char *args)
@@ -453,6 +492,7 @@ int app_spawn(struct app *parent, const char *path, const char *args, uint32_t f
 			     &a->systable->fs);
 	a->sys = open_service(a, parent, plan.hdr, "sys", service_sys, a->heap_first - 1,
 			      &a->systable->sys);
+	mint_net(a, parent, plan.hdr);
 	fp.name = a->name;
 	fp.arg = a;
 	fp.spectrum = spectrum;

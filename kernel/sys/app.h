@@ -99,8 +99,9 @@ bool app_descends_from(const struct app *a, const struct app *ancestor);
 /* Pages of @a's cell for the app itself: map(), and back. */
 int app_alloc_pages(struct app *a, unsigned n, unsigned perms, uint64_t *addr);
 int app_free_pages(struct app *a, uint64_t addr, unsigned n);
-/* Map pool pages (shared channel rings) into @a's view. */
+/* Map pool pages (shared channel rings) into @a's view, and take them back. */
 int app_map_shared(struct app *a, void *mem, unsigned pages);
+void app_unmap_shared(struct app *a, void *mem, unsigned pages);
 
 /* May EL0 of @a read / write [addr, addr + len)? */
 bool app_can_read(const struct app *a, uint64_t addr, uint64_t len);

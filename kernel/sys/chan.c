@@ -1,8 +1,9 @@
 /*
  * Channel objects. The rings of a channel between two apps live in a
- * shared pool, one 2 MiB block of app memory set aside at boot, so that
- * neither app's exit can pull memory from under the other: the page goes
- * back to the pool only when both ends are gone.
+ * shared pool, one block of app memory set aside at boot, so that
+ * neither app's exit can pull memory from under the other: the pages go
+ * back to the pool only when both ends are gone. NetSwitch ports take
+ * their larger rings from the same pool.
  */
 #include <string.h>
 
@@ -14,18 +15,14 @@
 #include "sys/app.h"
 #include "sys/chan.h"
 
-#define POOL_PAGES	512
+/* 4 MiB: every NetSwitch port's 48 pages, and room for named channels. */
+#define POOL_PAGES	1024
 
 static struct channel chans[CHAN_OBJ_MAX];
 static struct {
 	uint8_t *base;
 	uint64_t used[POOL_PAGES / 64];
 } pool;
-
-static size_t ring_bytes(void)
-{
-	return ion_ring_bytes(NX_CHAN_RING_SLOTS, sizeof(struct nx_msg));
-}
 
 static struct channel *chan_alloc(const char *name)
 {
@@ -45,18 +42,30 @@ static struct channel *chan_alloc(const char *name)
 	return NULL;
 }
 
-/* Both rings in one page: 2 x (256 + 16 x 64) bytes. */
-static int format_rings(struct channel *c, void *mem)
+/* One ring's bytes, rounded so that the second ring starts on a cache line. */
+static size_t ring_span(uint32_t slots, uint32_t elem_size)
 {
-	size_t n = ring_bytes();
+	return (ion_ring_bytes(slots, elem_size) + NX_ION_CACHELINE - 1) &
+	       ~(size_t)(NX_ION_CACHELINE - 1);
+}
 
-	_Static_assert(2 * (256 + NX_CHAN_RING_SLOTS * 64) <= PAGE_SIZE, "rings fit a page");
-	if (ion_ring_init(&c->ring[0], mem, n, NX_CHAN_RING_SLOTS, sizeof(struct nx_msg)) ||
-	    ion_ring_init(&c->ring[1], (uint8_t *)mem + n, n, NX_CHAN_RING_SLOTS,
-			  sizeof(struct nx_msg)))
+static unsigned rings_pages(uint32_t slots, uint32_t elem_size)
+{
+	return (unsigned)((2 * ring_span(slots, elem_size) + PAGE_SIZE - 1) / PAGE_SIZE);
+}
+
+/* Ring 0 at @mem, ring 1 right after it; message rings share one page. */
+static int format_rings(struct channel *c, void *mem, unsigned pages, uint32_t slots,
+			uint32_t elem_size)
+{
+	size_t n = ring_span(slots, elem_size);
+
+	if (n == 0 || 2 * n > (size_t)pages * PAGE_SIZE ||
+	    ion_ring_init(&c->ring[0], mem, n, slots, elem_size) ||
+	    ion_ring_init(&c->ring[1], (uint8_t *)mem + n, n, slots, elem_size))
 		return -NX_EINVAL;
 	c->mem = mem;
-	c->pages = 1;
+	c->pages = pages;
 	return 0;
 }
 
@@ -67,7 +76,7 @@ struct channel *chan_service_create(struct app *a, const char *name,
 
 	if (!c)
 		return NULL;
-	if (pages < 1 || format_rings(c, mem)) {
+	if (format_rings(c, mem, pages, NX_CHAN_RING_SLOTS, sizeof(struct nx_msg))) {
 		c->used = false;
 		return NULL;
 	}
@@ -76,8 +85,16 @@ struct channel *chan_service_create(struct app *a, const char *name,
 	return c;
 }
 
-static void *pool_page(void)
+static bool pool_taken(unsigned i)
 {
+	return pool.used[i / 64] >> (i % 64) & 1;
+}
+
+/* @n contiguous zeroed pages of the pool, first fit. */
+static void *pool_alloc(unsigned n)
+{
+	unsigned run = 0;
+
 	if (!pool.base) {
 		pool.base = page_alloc_aligned(POOL_PAGES, POOL_PAGES * PAGE_SIZE);
 		if (!pool.base || hal_user_memory((uint64_t)pool.base,
@@ -85,20 +102,66 @@ static void *pool_page(void)
 			return pool.base = NULL;
 	}
 	for (unsigned i = 0; i < POOL_PAGES; i++) {
-		if (!(pool.used[i / 64] >> (i % 64) & 1)) {
-			pool.used[i / 64] |= 1ull << (i % 64);
-			memset(pool.base + (size_t)i * PAGE_SIZE, 0, PAGE_SIZE);
-			return pool.base + (size_t)i * PAGE_SIZE;
+		run = pool_taken(i) ? 0 : run + 1;
+		if (run == n) {
+			unsigned first = i + 1 - n;
+
+			for (unsigned k = first; k <= i; k++)
+				pool.used[k / 64] |= 1ull << (k % 64);
+			memset(pool.base + (size_t)first * PAGE_SIZE, 0, (size_t)n * PAGE_SIZE);
+			return pool.base + (size_t)first * PAGE_SIZE;
 		}
 	}
 	return NULL;
 }
 
-static void pool_free(void *page)
+static void pool_free(void *mem, unsigned n)
 {
-	size_t i = (size_t)((uint8_t *)page - pool.base) / PAGE_SIZE;
+	size_t first = (size_t)((uint8_t *)mem - pool.base) / PAGE_SIZE;
 
-	pool.used[i / 64] &= ~(1ull << (i % 64));
+	for (size_t k = first; k < first + n; k++)
+		pool.used[k / 64] &= ~(1ull << (k % 64));
+}
+
+/* Rings from the pool for @c, formatted and mapped into @owner. */
+static int pool_rings(struct channel *c, struct app *owner, uint32_t slots,
+		      uint32_t elem_size)
+{
+	unsigned pages = rings_pages(slots, elem_size);
+	void *mem = pool_alloc(pages);
+
+	if (!mem)
+		return -NX_ENOMEM;
+	if (format_rings(c, mem, pages, slots, elem_size)) {
+		pool_free(mem, pages);
+		return -NX_EINVAL;
+	}
+	if (app_map_shared(owner, mem, pages)) {
+		app_unmap_shared(owner, mem, pages);	/* whatever part was mapped */
+		pool_free(mem, pages);
+		return -NX_ENOMEM;
+	}
+	c->pooled = true;
+	return 0;
+}
+
+int chan_pool_service_create(struct app *a, const char *name, chan_serve_fn *serve,
+			     uint32_t slots, uint32_t elem_size, struct channel **out)
+{
+	struct channel *c = chan_alloc(name);
+	int err;
+
+	if (!c)
+		return -NX_ENOSPC;
+	err = pool_rings(c, a, slots, elem_size);
+	if (err) {
+		c->used = false;
+		return err;
+	}
+	c->end[0] = a;
+	c->serve = serve;
+	*out = c;
+	return 0;
 }
 
 static struct channel *chan_by_name(const char *name)
@@ -113,22 +176,17 @@ static struct channel *chan_by_name(const char *name)
 int chan_named_create(struct app *owner, const char *name, struct channel **out)
 {
 	struct channel *c;
-	void *mem;
+	int err;
 
 	if (chan_by_name(name))
 		return -NX_EEXIST;
 	c = chan_alloc(name);
 	if (!c)
 		return -NX_ENOSPC;
-	mem = pool_page();
-	if (!mem || format_rings(c, mem)) {
+	err = pool_rings(c, owner, NX_CHAN_RING_SLOTS, sizeof(struct nx_msg));
+	if (err) {
 		c->used = false;
-		return -NX_ENOMEM;
-	}
-	if (app_map_shared(owner, mem, 1)) {
-		pool_free(mem);
-		c->used = false;
-		return -NX_ENOMEM;
+		return err;
 	}
 	c->end[0] = owner;
 	*out = c;
@@ -154,8 +212,10 @@ int chan_named_connect(struct app *a, const char *name, struct channel **out)
 
 static void chan_free(struct channel *c)
 {
-	if (!c->serve && c->mem)
-		pool_free(c->mem);
+	if (c->on_close)
+		c->on_close(c);
+	if (c->pooled)
+		pool_free(c->mem, c->pages);
 	c->used = false;
 	c->gen++;
 }
@@ -166,6 +226,9 @@ void chan_leave(struct channel *c, struct app *a)
 
 	if (end < 0)
 		return;
+	/* Pool pages outlive this end: its view must not reach them any more. */
+	if (c->pooled)
+		app_unmap_shared(a, c->mem, c->pages);
 	c->end[end] = NULL;
 	c->closed = true;
 	if (c->serve || !c->end[1 - end])
@@ -210,7 +273,7 @@ void chan_describe(const struct channel *c, int end, int slot,
 	d->tx = (uint64_t)c->ring[end].hdr;
 	d->rx = (uint64_t)c->ring[1 - end].hdr;
 	d->slot = slot;
-	d->elem_size = sizeof(struct nx_msg);
+	d->elem_size = c->ring[end].elem_size;
 }
 
 int chan_notify(struct channel *c, int end)

@@ -26,6 +26,8 @@ struct channel;
 
 /* A kernel service: drains @c's requests from end 0 and replies. */
 typedef void chan_serve_fn(struct channel *c);
+/* The service lets go of its own state for @c, just before @c is freed. */
+typedef void chan_close_fn(struct channel *c);
 
 struct channel {
 	bool used;
@@ -35,8 +37,11 @@ struct channel {
 	struct ion_ring ring[2];	/* ring[i]: end i produces, the other consumes */
 	struct event readable[2];	/* end i's rx ring (ring[1 - i]) */
 	chan_serve_fn *serve;
+	chan_close_fn *on_close;
+	unsigned svc_unit;		/* the service's handle: a NetSwitch port */
 	void *mem;			/* the rings' pages */
 	unsigned pages;
+	bool pooled;			/* mem is from the shared pool */
 	bool closed;			/* an end went away */
 	uint32_t pending_read;		/* console: a READ waits for input */
 	struct nx_msg pending;
@@ -45,6 +50,13 @@ struct channel {
 /* Kernel-served channel for @a, rings in @mem (pages of @a's cell). */
 struct channel *chan_service_create(struct app *a, const char *name,
 				    chan_serve_fn *serve, void *mem, unsigned pages);
+/*
+ * Kernel-served channel for @a whose rings, @slots of @elem_size bytes
+ * each way, come from the shared pool and are mapped into @a: for rings
+ * too large for the app's cell layout. -NX_ENOSPC, -NX_ENOMEM, -NX_EINVAL.
+ */
+int chan_pool_service_create(struct app *a, const char *name, chan_serve_fn *serve,
+			     uint32_t slots, uint32_t elem_size, struct channel **out);
 /* A channel between two apps: its rings come from the shared pool. */
 int chan_named_create(struct app *owner, const char *name, struct channel **out);
 int chan_named_connect(struct app *a, const char *name, struct channel **out);

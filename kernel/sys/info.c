@@ -10,6 +10,7 @@
 #include "core/irq.h"
 #include "fs/vfs.h"
 #include "mm/page_alloc.h"
+#include "net/netswitch.h"
 #include "sec/pledge.h"
 #include "sec/provchain.h"
 #include "sys/app.h"
@@ -79,6 +80,7 @@ int64_t sys_info(struct app *a, const uint64_t *x)
 		struct nx_mem_info mem;
 		struct nx_audit_record audit;
 		struct nx_mount_info mount;
+		struct nx_netport_info netport;
 	} u;
 	const struct vfs_mount *mnt;
 	size_t size;
@@ -114,6 +116,12 @@ int64_t sys_info(struct app *a, const uint64_t *x)
 		strlcpy(u.mount.point, mnt->point, sizeof(u.mount.point));
 		strlcpy(u.mount.type, mnt->ops->type, sizeof(u.mount.type));
 		r = 0;
+		break;
+	case NX_INFO_NETPORT:
+		app_need_promise(a, NX_PLEDGE_INET, "info(netport)");
+		size = sizeof(u.netport);
+		r = netswitch_info((unsigned)(index < UINT32_MAX ? index : UINT32_MAX),
+				   &u.netport);
 		break;
 	case NX_INFO_AUDIT:
 		app_need_promise(a, NX_PLEDGE_AUDIT, "info(audit)");

@@ -17,6 +17,14 @@ struct app;
 chan_serve_fn service_console;
 chan_serve_fn service_fs;
 chan_serve_fn service_sys;
+chan_serve_fn service_net;
+
+/*
+ * @a's NetSwitch port as a new kernel-served channel (svc_net.c); the
+ * caller has checked the promise and the capability. -NX_EBUSY (@a has
+ * a port), -NX_ENOSPC (no free port or channel), -NX_ENOMEM (pool full).
+ */
+int service_net_open(struct app *a, struct channel **out);
 
 /* The initial image: mounted once at boot. */
 int service_mount_initrd(const void *img, size_t size);

@@ -16,6 +16,7 @@
 #include "core/monitor.h"
 #include "core/panic.h"
 #include "drivers/virtio_blk.h"
+#include "drivers/virtio_net.h"
 #include "fs/vfs.h"
 #include "sec/provchain.h"
 #include "sys/app.h"
@@ -128,13 +129,20 @@ static int64_t sys_monitor(void)
 #endif
 }
 
+/* NX_SYSOP_DRIVER_CRASH's arg[1]: which kind of driver (docs/abi.md). */
+#define CRASH_DISK	0	/* arg[0] is the disk */
+#define CRASH_NIC	1
+
 /* Debug builds: the fault Blink must survive, on demand. */
-static int64_t driver_crash(uint64_t disk)
+static int64_t driver_crash(uint64_t disk, uint64_t kind)
 {
 #ifdef NX_DEBUG
-	return vblk_crash((unsigned)disk);
+	if (kind == CRASH_NIC)
+		return vnet_crash();
+	return kind == CRASH_DISK ? vblk_crash((unsigned)disk) : -NX_EINVAL;
 #else
 	(void)disk;
+	(void)kind;
 	return -NX_ENOSYS;
 #endif
 }
@@ -206,7 +214,7 @@ void service_sys(struct channel *c)
 			break;
 		case NX_SYSOP_DRIVER_CRASH:
 			app_need_promise(a, NX_PLEDGE_POWER, "driver crash");
-			r = driver_crash(m.arg[0]);
+			r = driver_crash(m.arg[0], m.arg[1]);
 			break;
 		case NX_SYSOP_AUDIT_EXPORT:
 			app_need_promise(a, NX_PLEDGE_AUDIT, "audit export");
@@ -232,6 +240,7 @@ void kernel_first_program(void)
 	provchain_init(hal_time_now());
 	if (service_mount_initrd(initrd_start, (size_t)(initrd_end - initrd_start)) == 0) {
 		service_mount_disks();
+		vnet_start();		/* no NIC: no driver, and nothing to say */
 		id = app_spawn(NULL, "/bin/init.npk", "", NX_SPAWN_FOREGROUND);
 	} else {
 		id = -NX_ENOENT;

@@ -20,6 +20,7 @@
 #include "sec/provchain.h"
 #include "sys/app.h"
 #include "sys/chan.h"
+#include "sys/service.h"
 #include "sys/syscall.h"
 #include "sys/user.h"
 
@@ -31,6 +32,15 @@ static int need_self(struct app *a, uint32_t verb)
 	int slot = cap_find(&a->caps, NX_CAP_SELF, 0);
 
 	return slot < 0 ? -NX_EPERM : cap_check(&a->caps, slot, NX_CAP_SELF, verb, NULL);
+}
+
+/* The NetSwitch capability, with both verbs a port needs. */
+static int need_net(struct app *a)
+{
+	int slot = cap_find(&a->caps, NX_CAP_NET, 0);
+
+	return slot < 0 ? -NX_EPERM :
+	       cap_check(&a->caps, slot, NX_CAP_NET, NX_CAP_SEND | NX_CAP_RECV, NULL);
 }
 
 static int channel_of(struct app *a, uint64_t slot, uint32_t verb,
@@ -152,6 +162,11 @@ static int64_t sys_notify(struct app *a, const uint64_t *x)
 	return chan_notify(c, end);
 }
 
+/*
+ * A port is asked for by its flag and its name together, so the INET
+ * promise is checked once the call is known to be one: a stray flag
+ * with any other name is only -NX_EINVAL.
+ */
 static int64_t sys_chan_open(struct app *a, const uint64_t *x)
 {
 	char name[NX_NAME_MAX];
@@ -164,6 +179,13 @@ static int64_t sys_chan_open(struct app *a, const uint64_t *x)
 	err = app_copy_string(a, x[0], x[1], name, sizeof(name));
 	if (err)
 		return err;
+	if (x[2] == NX_CHAN_NET) {
+		if (strcmp(name, "net"))
+			return -NX_EINVAL;
+		app_need_promise(a, NX_PLEDGE_INET, "net");
+		if ((err = need_net(a)))
+			return err;
+	}
 	if (!app_can_write(a, x[3], sizeof(d)))
 		return -NX_EFAULT;
 	if ((err = need_self(a, NX_CAP_MAP)))
@@ -174,6 +196,8 @@ static int64_t sys_chan_open(struct app *a, const uint64_t *x)
 		verbs |= NX_CAP_GRANT | NX_CAP_MASK;
 	} else if (x[2] == NX_CHAN_CONNECT) {
 		err = chan_named_connect(a, name, &c);
+	} else if (x[2] == NX_CHAN_NET) {
+		err = service_net_open(a, &c);
 	} else {
 		return -NX_EINVAL;
 	}

@@ -55,9 +55,12 @@ static void test_mint(void **state)
 	assert_int_equal(cap_check(&a, 0, CHAN, NX_CAP_SEND, &obj), 0);
 	assert_int_equal(obj, 7);
 	assert_int_equal(cap_mint(&a, NX_CAP_EMPTY, 1, NX_CAP_SEND), -NX_EINVAL);
-	assert_int_equal(cap_mint(&a, 4, 1, NX_CAP_SEND), -NX_EINVAL);
+	assert_int_equal(cap_mint(&a, NX_CAP_NET + 1, 1, NX_CAP_SEND), -NX_EINVAL);
 	assert_int_equal(cap_mint(&a, CHAN, 1, 0x80), -NX_EINVAL);
 	assert_int_equal(cap_pool_used(), 2);
+	assert_int_equal(cap_mint(&a, NX_CAP_NET, 0, NX_CAP_SEND | NX_CAP_RECV), 2);
+	assert_int_equal(cap_check(&a, 2, NX_CAP_NET, NX_CAP_SEND | NX_CAP_RECV, NULL), 0);
+	assert_int_equal(cap_drop(&a, 2), 0);
 	/* The lowest free slot, also after a drop in the middle. */
 	assert_int_equal(cap_drop(&a, 0), 0);
 	assert_int_equal(cap_mint(&a, PROC, 9, 0), 0);
@@ -470,15 +473,15 @@ static uint32_t m_verbs(void)
 
 static void p_mint(int s)
 {
-	uint32_t type = 1 + rn(3), verbs = m_verbs();
+	uint32_t type = 1 + rn(NX_CAP_NET), verbs = m_verbs();
 	uint64_t object = rn(4);
 	int want;
 
 	if (rn(50) == 0)
-		type = rn(2) ? NX_CAP_EMPTY : 4;
+		type = rn(2) ? NX_CAP_EMPTY : NX_CAP_NET + 1;
 	if (rn(50) == 0)
 		verbs |= 0x80;
-	if (type == NX_CAP_EMPTY || type > NX_CAP_PROCESS || (verbs & ~ALL))
+	if (type == NX_CAP_EMPTY || type > NX_CAP_NET || (verbs & ~ALL))
 		want = -NX_EINVAL;
 	else
 		want = m_install(s, -1, type, object, verbs);

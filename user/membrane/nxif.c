@@ -6,7 +6,7 @@
  * must not hang the app.
  */
 #include "nexus.h"
-#include "net.h"
+#include "nxnet.h"
 
 #include "lwip/etharp.h"
 #include "lwip/pbuf.h"

@@ -5,6 +5,7 @@
 #include "lined.h"
 #include "netcmd.h"
 #include "nexus.h"
+#include "nxnet.h"
 #include "sec/cap.h"
 #include "sec/pledge.h"
 
@@ -351,6 +352,7 @@ static const char *type_name(uint32_t t)
 	case NX_CAP_SELF: return "self";
 	case NX_CAP_CHANNEL: return "channel";
 	case NX_CAP_PROCESS: return "process";
+	case NX_CAP_NET: return "net";
 	}
 	return "?";
 }
@@ -495,14 +497,18 @@ static int cmd_uptime(int argc, char **argv)
 	return 0;
 }
 
-/* crash-driver DISK: make that disk's driver fault (debug builds). */
+/* crash-driver DISK|net: make that disk's driver, or the NIC's, fault (debug builds). */
 static int cmd_crash_driver(int argc, char **argv)
 {
 	uint64_t disk;
 	int err;
 
+	if (argc == 2 && !strcmp(argv[1], "net")) {
+		err = nx_net_crash_driver();
+		return err ? fail("crash-driver", err) : 0;
+	}
 	if (argc != 2 || !parse_u64(argv[1], &disk)) {
-		printf("usage: crash-driver DISK\n");
+		printf("usage: crash-driver DISK|net\n");
 		return 1;
 	}
 	err = nx_driver_crash((unsigned)disk);
@@ -549,7 +555,7 @@ static const struct command commands[] = {
 	{ "uptime", "", "time since boot, and when this prompt first showed", cmd_uptime },
 	{ "poweroff", "", "switch the machine off", cmd_poweroff },
 	{ "monitor", "", "the kernel monitor (debug builds)", cmd_monitor },
-	{ "crash-driver", "DISK", "fault a disk driver; Blink restarts it (debug builds)",
+	{ "crash-driver", "DISK|net", "fault a disk or NIC driver; Blink restarts it (debug builds)",
 	  cmd_crash_driver },
 	{ NULL, NULL, NULL, NULL },
 };
