@@ -5,6 +5,7 @@
  */
 #include "nexus.h"
 
+#include "hosts.h"
 #include "membrane.h"
 #include "sock.h"
 
@@ -41,6 +42,7 @@ int main(int argc, char **argv)
 {
 	struct sock_pollfd fds[ECHOD_MAX + 1];
 	uint64_t port = 7;
+	char ip[16];
 	int l;
 
 	if (argc > 2 || (argc == 2 && (!parse_u64(argv[1], &port) || !port || port > 65535))) {
@@ -57,7 +59,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	sock_set_nonblock(l, true);
-	printf("echod: listening on port %lu\n", (unsigned long)port);
+	printf("echod: listening on %s:%lu\n", hosts_format_ipv4(membrane_ip(), ip, sizeof(ip)),
+	       (unsigned long)port);
 	for (;;) {
 		fds[0] = (struct sock_pollfd){ l, nclients < ECHOD_MAX ? SOCK_POLLIN : 0, 0 };
 		for (int i = 0; i < nclients; i++)

@@ -1,10 +1,10 @@
 /*
  * httpd's connections: a fixed table, each a small state machine driven
- * by sock_poll. A connection reads its request head, then sends a
- * buffer (the head, an error page or /status) followed by its file, one
- * chunk at a time, whenever its socket has room; a slow client therefore
- * holds only its own slot. HTTP/1.0: one request per connection, closed
- * after the response.
+ * by sock_poll. A connection reads its request head, then sends the
+ * response head, then the body (from memory, or from its file one chunk
+ * at a time) whenever its socket has room; a slow client therefore holds
+ * only its own slot. HTTP/1.0: one request per connection, closed after
+ * the response.
  */
 #include "nexus.h"
 
@@ -18,8 +18,11 @@ struct conn {
 	int sock;
 	uint64_t deadline;		/* clock(): closed if nothing happens by then */
 	size_t req_len;
-	size_t out_len, out_off;	/* out[out_off, out_len) is yet to go */
-	int fd;				/* file being sent, -1 if none */
+	const char *src;		/* going out now: src[src_off, src_len) */
+	size_t src_len, src_off;
+	const char *body;		/* then this, if not NULL */
+	size_t body_len;
+	int fd;				/* then this file through out, if >= 0 */
 	uint64_t file_left;
 	char req[HTTP_HEAD_MAX];
 	char out[HTTPD_OUT_MAX];
@@ -49,11 +52,7 @@ int conn_add(int sock)
 
 		if (c->state != CONN_FREE)
 			continue;
-		c->state = CONN_READ;
-		c->sock = sock;
-		c->req_len = c->out_len = c->out_off = 0;
-		c->fd = -1;
-		c->file_left = 0;
+		*c = (struct conn){ .state = CONN_READ, .sock = sock, .fd = -1 };
 		conn_touch(c, HTTPD_READ_MS);
 		sock_set_nonblock(sock, true);
 		httpd_stats.open++;
@@ -62,18 +61,26 @@ int conn_add(int sock)
 	return -NX_ENOSPC;
 }
 
-static void conn_respond_buf(struct conn *c, int status, const char *type,
-			     const char *body, size_t len, bool head_only)
+/* The head, and then @body (copied if it fits beside the head). */
+static void conn_respond(struct conn *c, int status, const char *type,
+			 const char *body, size_t len, bool head_only)
 {
 	size_t n = http_response_head(c->out, sizeof(c->out), status, type, len);
 
-	if (!head_only && n + len <= sizeof(c->out)) {
-		memcpy(c->out + n, body, len);
-		n += len;
+	c->body = NULL;
+	if (!head_only && body) {
+		if (n + len <= sizeof(c->out)) {
+			memcpy(c->out + n, body, len);
+			n += len;
+		} else {
+			c->body = body;
+			c->body_len = len;
+		}
 		httpd_stats.bytes += len;
 	}
-	c->out_len = n;
-	c->out_off = 0;
+	c->src = c->out;
+	c->src_len = n;
+	c->src_off = 0;
 	c->state = CONN_SEND;
 	conn_touch(c, HTTPD_SEND_MS);
 }
@@ -89,7 +96,7 @@ static void conn_error(struct conn *c, int status)
 		httpd_stats.refused++;
 	else
 		httpd_stats.bad++;
-	conn_respond_buf(c, status, "text/plain", body, (size_t)n, false);
+	conn_respond(c, status, "text/plain", body, (size_t)n, false);
 }
 
 /* Opens root + path (index.html for a directory) and names it in @full. */
@@ -119,13 +126,44 @@ static int conn_open_file(const char *path, char *full, size_t size,
 	return fd;
 }
 
+static void conn_file(struct conn *c, const char *path, bool head_only)
+{
+	char full[NX_PATH_MAX];
+	const char *file, *data;
+	uint64_t size;
+	size_t len;
+	int fd;
+
+	if (!cache_find(path, &file, &data, &len)) {
+		fd = conn_open_file(path, full, sizeof(full), &size);
+		if (fd < 0) {
+			conn_error(c, 404);
+			return;
+		}
+		if (!cache_add(path, full, fd, size)) {
+			httpd_stats.ok++;
+			conn_respond(c, 200, http_content_type(full), NULL, size, true);
+			if (head_only) {
+				close(fd);
+				return;
+			}
+			c->fd = fd;
+			c->file_left = size;
+			httpd_stats.bytes += size;
+			return;
+		}
+		close(fd);
+		cache_find(path, &file, &data, &len);
+	}
+	httpd_stats.ok++;
+	conn_respond(c, 200, http_content_type(file), data, len, head_only);
+}
+
 static void conn_request(struct conn *c, size_t head_len)
 {
 	struct http_request req;
-	char full[NX_PATH_MAX];
 	bool head_only;
-	uint64_t size;
-	int err, fd;
+	int err;
 
 	httpd_stats.requests++;
 	err = http_parse_request(c->req, head_len, &req);
@@ -143,22 +181,10 @@ static void conn_request(struct conn *c, size_t head_len)
 		size_t len = status_page(page, sizeof(page));
 
 		httpd_stats.ok++;
-		conn_respond_buf(c, 200, "text/plain", page, len, head_only);
+		conn_respond(c, 200, "text/plain", page, len, head_only);
 		return;
 	}
-	fd = conn_open_file(req.path, full, sizeof(full), &size);
-	if (fd < 0) {
-		conn_error(c, 404);
-		return;
-	}
-	httpd_stats.ok++;
-	conn_respond_buf(c, 200, http_content_type(full), NULL, size, true);
-	if (head_only) {
-		close(fd);
-		return;
-	}
-	c->fd = fd;
-	c->file_left = size;
+	conn_file(c, req.path, head_only);
 }
 
 static void conn_read(struct conn *c)
@@ -180,25 +206,29 @@ static void conn_read(struct conn *c)
 		conn_error(c, 400);
 }
 
-/* The next chunk of the file into out; false when there is none. */
-static bool conn_refill(struct conn *c)
+/* What goes out after src: the body, or the file's next chunk. */
+static bool conn_next(struct conn *c)
 {
 	uint64_t want = c->file_left < sizeof(c->out) ? c->file_left : sizeof(c->out);
 	int64_t n;
 
-	if (!c->file_left)
-		return false;
-	n = read(c->fd, c->out, (size_t)want);
-	if (n <= 0) {
-		/* The file shrank or failed: the head promised more, so the
-		 * client must see a short body, not a complete one. */
-		c->file_left = 0;
+	if (c->body) {
+		c->src = c->body;
+		c->src_len = c->body_len;
+		c->body = NULL;
+	} else if (c->file_left) {
+		n = read(c->fd, c->out, (size_t)want);
+		/* A file that shrank or failed ends the response short of
+		 * its Content-Length: the client sees it was cut off. */
+		if (n <= 0)
+			return false;
+		c->file_left -= (uint64_t)n;
+		c->src = c->out;
+		c->src_len = (size_t)n;
+	} else {
 		return false;
 	}
-	c->file_left -= (uint64_t)n;
-	c->out_len = (size_t)n;
-	c->out_off = 0;
-	httpd_stats.bytes += (uint64_t)n;
+	c->src_off = 0;
 	return true;
 }
 
@@ -207,18 +237,18 @@ static void conn_write(struct conn *c)
 	for (;;) {
 		int64_t n;
 
-		if (c->out_off == c->out_len && !conn_refill(c)) {
+		if (c->src_off == c->src_len && !conn_next(c)) {
 			conn_close(c);
 			return;
 		}
-		n = sock_send(c->sock, c->out + c->out_off, c->out_len - c->out_off);
+		n = sock_send(c->sock, c->src + c->src_off, c->src_len - c->src_off);
 		if (n == -NX_EAGAIN)
 			return;
 		if (n < 0) {
 			conn_close(c);
 			return;
 		}
-		c->out_off += (size_t)n;
+		c->src_off += (size_t)n;
 		conn_touch(c, HTTPD_SEND_MS);
 	}
 }
@@ -253,6 +283,9 @@ void conn_service(const struct sock_pollfd *fds, int n)
 
 		if (!fds[i].revents || !(c = conn_of(fds[i].sock)))
 			continue;
+		/* A request may cost file system calls: one at a time
+		 * within the energy budget (membrane.h). */
+		membrane_pace();
 		if (c->state == CONN_READ)
 			conn_read(c);
 		/* A request answered at once goes out in the same round. */

@@ -91,6 +91,7 @@ int main(int argc, char **argv)
 		printf("httpd: %s: %s\n", httpd_root, err ? nx_strerror(err) : "not a directory");
 		return 1;
 	}
+	cache_init(httpd_root);
 	if ((err = membrane_start(MEMBRANE_DHCP_TIMEOUT_MS)))
 		return 1;
 	if ((err = lock_down(httpd_root))) {

@@ -95,9 +95,9 @@ size_t status_page(char *buf, size_t size)
 	    (unsigned long)httpd_stats.ok, (unsigned long)httpd_stats.not_found,
 	    (unsigned long)httpd_stats.refused, (unsigned long)httpd_stats.bad,
 	    (unsigned long)httpd_stats.bytes, httpd_stats.open);
-	put(&p, "membrane: %lu frames in, %lu out, %lu tx drops, %lu wake-ups\n",
-	    (unsigned long)mc.rx_frames, (unsigned long)mc.tx_frames,
-	    (unsigned long)mc.tx_drops, (unsigned long)mc.wakeups);
+	put(&p, "membrane: %lu frames in, %lu out, %lu tx drops, %lu wake-ups, "
+	    "%lu rests\n", (unsigned long)mc.rx_frames, (unsigned long)mc.tx_frames,
+	    (unsigned long)mc.tx_drops, (unsigned long)mc.wakeups, (unsigned long)mc.rests);
 	put_fibers(&p);
 	put_irqs(&p);
 	put_ports(&p);

@@ -14,6 +14,7 @@
 
 #include "membrane.h"
 #include "nxif.h"
+#include "pace.h"
 #include "timers.h"
 
 /* Frames per round: enough to empty the port's ring, bounded so timers
@@ -24,8 +25,16 @@ static struct netif nif;
 static bool started;
 static uint64_t wakeups;
 
+static uint32_t ticks_to_ms(uint64_t t)
+{
+	uint64_t freq = nx_systable()->clock_freq;
+
+	return (uint32_t)(t / freq * 1000u + t % freq * 1000u / freq);
+}
+
 void membrane_poll(void)
 {
+	membrane_pace();
 	nxif_poll(&nif, POLL_BATCH);
 	timers_run(sys_now());
 }
@@ -43,13 +52,16 @@ static bool before(uint64_t a, uint64_t b)
 int membrane_run(bool (*done)(void *arg), void *arg, uint64_t deadline)
 {
 	for (;;) {
-		unsigned frames = nxif_poll(&nif, POLL_BATCH);
-		uint32_t sleep_ms = timers_run(sys_now());
+		unsigned frames;
+		uint32_t sleep_ms;
 		uint64_t now, wake;
 
+		membrane_pace();
+		frames = nxif_poll(&nif, POLL_BATCH);
+		now = nx_clock();
+		sleep_ms = timers_run(ticks_to_ms(now));
 		if (done && done(arg))
 			return 0;
-		now = nx_clock();
 		if (deadline != NX_DEADLINE_NEVER && now >= deadline)
 			return -NX_ETIMEDOUT;
 		/* A full batch may have left frames behind: go round again. */
@@ -59,7 +71,8 @@ int membrane_run(bool (*done)(void *arg), void *arg, uint64_t deadline)
 		       now + membrane_ms_to_ticks(sleep_ms ? sleep_ms : 1);
 		nxif_wait(before(wake, deadline) ? wake : deadline);
 		wakeups++;
-		membrane_rand_stir(nx_clock());
+		pace_woke();
+		membrane_rand_stir(now ^ nx_clock());
 	}
 }
 
@@ -82,6 +95,7 @@ int membrane_start(uint32_t dhcp_timeout_ms)
 		return err;
 	}
 	membrane_rand_stir(nx_clock());
+	pace_init();
 	lwip_init();
 	if (!netif_add(&nif, IP4_ADDR_ANY4, IP4_ADDR_ANY4, IP4_ADDR_ANY4, NULL,
 		       nxif_init, netif_input)) {
@@ -130,4 +144,5 @@ void membrane_counters(struct membrane_counters *c)
 {
 	nxif_counters(c);
 	c->wakeups = wakeups;
+	c->rests = pace_rests();
 }

@@ -34,8 +34,15 @@ void membrane_mac(uint8_t mac[6]);
  * runs until the deadline.
  */
 int membrane_run(bool (*done)(void *arg), void *arg, uint64_t deadline);
-/* One round without sleeping: frames in, due timers. */
+/* One round without sleeping (unless to rest): frames in, due timers. */
 void membrane_poll(void);
+/*
+ * Rests until the next energy refill if the app's balance is low (pace.h
+ * says why); true if it did. The poll loop calls it each round; an app
+ * that does much work of its own between blocking calls calls it too,
+ * once per unit of that work.
+ */
+bool membrane_pace(void);
 
 /* clock() ticks in @ms milliseconds, and the deadline @ms from now
  * (NX_DEADLINE_NEVER for 0). */
@@ -49,6 +56,7 @@ struct membrane_counters {
 	uint64_t rx_spills;	/* frames copied to the heap: pool empty */
 	uint64_t rx_drops;	/* and the heap full too */
 	uint64_t wakeups;	/* sleeps on the port that ended */
+	uint64_t rests;		/* sleeps to let the energy balance refill */
 };
 void membrane_counters(struct membrane_counters *c);
 

@@ -12,16 +12,25 @@
 #include "lwip/pbuf.h"
 
 #include "nxif.h"
+#include "pace.h"
 
 #define NXIF_TX_TRIES	64	/* yields to wait for room in the tx ring */
+#define NXIF_SEND_UNITS	6	/* a notify's energy, and a clock() or so */
 
 static struct nx_net port;
 static struct membrane_counters counters;
 static uint8_t tx_frame[NX_FRAME_DATA_MAX];
 
+/* lwIP here speaks IPv4 and ARP only: the switch need not deliver the
+ * rest (IPv6 router adverts, ...) just for lwIP to drop it. */
 int nxif_open(void)
 {
-	return nx_net_open(&port);
+	static const uint16_t types[] = { ETHTYPE_IP, ETHTYPE_ARP };
+	int err = nx_net_open(&port);
+
+	if (err)
+		return err;
+	return nx_net_filter(&port, types, 2, 0);
 }
 
 static err_t nxif_output(struct netif *nif, struct pbuf *p)
@@ -44,6 +53,7 @@ static err_t nxif_output(struct netif *nif, struct pbuf *p)
 		if (err == -NX_EAGAIN)
 			nx_yield();
 	}
+	pace_spent(NXIF_SEND_UNITS);
 	if (err < 0) {
 		counters.tx_drops++;
 		return err == -NX_EAGAIN ? ERR_MEM : ERR_IF;

@@ -6,6 +6,7 @@
  */
 #include "nexus.h"
 
+#include "hosts.h"
 #include "membrane.h"
 #include "resolve.h"
 #include "sock.h"
@@ -62,13 +63,15 @@ static int bench_recv(uint64_t port)
 {
 	uint64_t got = 0, start;
 	int l = sock_open(SOCK_STREAM), s;
+	char ip[16];
 	int64_t n;
 
 	if (l < 0 || sock_bind(l, (uint16_t)port) || sock_listen(l, 1)) {
 		printf("netbench: cannot listen on port %lu\n", (unsigned long)port);
 		return 1;
 	}
-	printf("netbench: waiting on port %lu\n", (unsigned long)port);
+	printf("netbench: waiting on %s:%lu\n", hosts_format_ipv4(membrane_ip(), ip, sizeof(ip)),
+	       (unsigned long)port);
 	s = sock_accept(l, NULL);
 	if (s < 0) {
 		printf("netbench: accept: %s\n", sock_strerror(s));
