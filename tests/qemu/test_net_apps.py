@@ -126,6 +126,8 @@ def test_httpd_never_serves_outside_its_root(guest):
         status, _, body = http_get(guest.http_port, path)
         assert status == 403, (path, status)
         assert b"gateway" not in body and b"localhost" not in body
+        # httpd says so on the console, with who asked.
+        m.expect(r"httpd: refused %s from 10\.0\.2\.2:\d+ \(outside /www\)" % re.escape(path))
     # Paths that stay inside the root name files that are not there: the
     # rest of the tree is invisible to httpd (unveil), not just refused.
     for path in ["/etc/hosts", "/bin/sh.npk", "/www/index.html"]:
@@ -171,6 +173,20 @@ def test_httpd_takes_1000_sequential_and_50_concurrent_connections(guest):
     assert status == 200
     assert int(re.search(rb"requests (\d+)", page).group(1)) >= 1050
     assert b" 0 tx drops" in page
+
+
+def httpd_cpu_ticks(m):
+    out = sh(m, "energy")
+    return int(re.search(r"^\s*\d+ httpd\s+\w+\s+-?\d+\s+(\d+)", out, re.M).group(1))
+
+
+def test_idle_httpd_sleeps(guest):
+    """After the burst, with a hundred connections in TIME-WAIT, an idle
+    httpd is not woken at all: its CPU time stands still."""
+    import time
+    before = httpd_cpu_ticks(guest.m)
+    time.sleep(8)
+    assert httpd_cpu_ticks(guest.m) == before
 
 
 def test_ping_the_host(guest):

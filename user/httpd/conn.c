@@ -8,6 +8,7 @@
  */
 #include "nexus.h"
 
+#include "hosts.h"
 #include "httpd.h"
 #include "membrane.h"
 
@@ -159,6 +160,21 @@ static void conn_file(struct conn *c, const char *path, bool head_only)
 	conn_respond(c, 200, http_content_type(file), data, len, head_only);
 }
 
+/* A request that tried to climb out of the root is worth a line: who,
+ * and the target as sent (the parser has checked it is printable). */
+static void conn_log_refusal(struct conn *c)
+{
+	const char *target = memchr(c->req, ' ', c->req_len), *end;
+	struct sock_addr peer = { 0, 0 };
+	char ip[16];
+
+	if (!target++ || !(end = memchr(target, ' ', c->req_len - (size_t)(target - c->req))))
+		return;
+	sock_peer(c->sock, &peer);
+	printf("httpd: refused %.*s from %s:%u (outside %s)\n", (int)(end - target), target,
+	       hosts_format_ipv4(peer.ip, ip, sizeof(ip)), peer.port, httpd_root);
+}
+
 static void conn_request(struct conn *c, size_t head_len)
 {
 	struct http_request req;
@@ -167,6 +183,8 @@ static void conn_request(struct conn *c, size_t head_len)
 
 	httpd_stats.requests++;
 	err = http_parse_request(c->req, head_len, &req);
+	if (err == -NX_EPERM)
+		conn_log_refusal(c);
 	if (err) {
 		conn_error(c, err == -NX_EPERM ? 403 : 400);
 		return;

@@ -70,9 +70,8 @@
 #define TCP_QUEUE_OOSEQ			1
 #define TCP_LISTEN_BACKLOG		1
 #define TCP_DEFAULT_LISTEN_BACKLOG	64
-/* TIME-WAIT lasts 2 MSL; lwIP recycles the oldest when PCBs run out. A
- * short MSL lets the TCP timer (and the app) go back to sleep sooner. */
-#define TCP_MSL				5000UL
+/* TIME-WAIT lasts at least 2 MSL (lwIP's 60 s MSL); lwIP recycles the
+ * oldest when PCBs run out, and it never wakes the app (timers.c). */
 #define TCP_OVERSIZE			TCP_MSS
 #define LWIP_TCP_KEEPALIVE		0
 #define LWIP_CALLBACK_API		1
