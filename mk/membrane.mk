@@ -25,15 +25,16 @@ MEMBRANE_HDRS := $(wildcard user/membrane/*.h user/membrane/arch/*.h \
 		 user/libnexus/*.h include/nexus/*.h lib/*.h lib/*/*.h lib/include/*.h)
 MEMBRANE_OBJS := $(patsubst %,$(MEMBRANE_OUT)/obj/%.o,$(MEMBRANE_SRCS) $(LWIP_SRCS))
 
-# BLAKE3 for apps (wget hashes what it fetches): the portable C code the
-# kernel uses, fetched by mk/provchain.mk's rules.
+# BLAKE3 for apps (the Membrane keys its TCP sequence numbers with it, and
+# wget hashes what it fetches): the portable C code the kernel uses,
+# fetched by mk/provchain.mk's rules.
 APP_B3_LIB   := $(MEMBRANE_OUT)/libblake3.a
 APP_B3_SRCS  := $(addprefix $(TP)/blake3/,blake3.c blake3_dispatch.c blake3_portable.c)
 APP_B3_OBJS  := $(patsubst %,$(MEMBRANE_OUT)/obj/%.o,$(APP_B3_SRCS))
 
 # Per-object extra flags, expanded when the recipe runs (PROV_DEFS comes
 # from mk/provchain.mk).
-$(MEMBRANE_OBJS): MEMBRANE_XFLAGS = -Iuser/membrane -I$(LWIP_DIR)/include
+$(MEMBRANE_OBJS): MEMBRANE_XFLAGS = -Iuser/membrane -I$(LWIP_DIR)/include -I$(TP)/blake3
 $(APP_B3_OBJS): MEMBRANE_XFLAGS = $(PROV_DEFS) -I$(TP)/blake3 -I$(B)/provchain/include
 
 $(MEMBRANE_OUT)/obj/%.c.o: %.c $(MEMBRANE_HDRS)
@@ -44,7 +45,7 @@ $(MEMBRANE_OUT)/obj/%.c.o: %.c $(MEMBRANE_HDRS)
 $(LWIP):
 	@bash scripts/third_party.sh lwip
 $(LWIP_SRCS): $(LWIP)
-$(MEMBRANE_OBJS): | $(LWIP)
+$(MEMBRANE_OBJS): | $(LWIP) $(TP)/blake3/.stamp
 $(APP_B3_OBJS): | $(TP)/blake3/.stamp $(B)/provchain/include/.stamp
 
 $(MEMBRANE_LIB): $(MEMBRANE_OBJS)
@@ -60,8 +61,7 @@ MEMBRANE_APPS := httpd wget ping echod netbench
 MEMBRANE_APP_OBJS := $(patsubst %,$(B)/user/obj/%.o,$(foreach a,$(MEMBRANE_APPS),$(wildcard user/$(a)/*.c)))
 $(MEMBRANE_APP_OBJS): UCFLAGS += -Iuser/membrane
 $(MEMBRANE_APP_OBJS): $(wildcard user/membrane/*.h)
-$(foreach a,$(MEMBRANE_APPS),$(eval APP_LIBS_$(a) := $(MEMBRANE_LIB)))
-APP_LIBS_wget += $(APP_B3_LIB)
+$(foreach a,$(MEMBRANE_APPS),$(eval APP_LIBS_$(a) := $(MEMBRANE_LIB) $(APP_B3_LIB)))
 $(patsubst %,$(B)/user/obj/%.o,$(wildcard user/wget/*.c)): UCFLAGS += -I$(TP)/blake3
 $(patsubst %,$(B)/user/obj/%.o,$(wildcard user/wget/*.c)): | $(TP)/blake3/.stamp
 # user/ directories that are not apps.

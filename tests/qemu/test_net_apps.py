@@ -32,13 +32,13 @@ class Guest:
         self.disk = disk
         self.http_port = None		# host side of the forward to httpd
 
-    def forward(self, ip, port):
+    def forward(self, ip, port, proto="tcp"):
         """A host port on 127.0.0.1 forwarded to @ip:@port in the guest."""
         host = free_port()
         log, self.m.child.logfile_read = self.m.child.logfile_read, None
         self.m.send("\x01c")		# -nographic: Ctrl-A c toggles the monitor
         self.m.expect(r"\(qemu\) ")
-        self.m.send(f"hostfwd_add tcp:127.0.0.1:{host}-{ip}:{port}\r")
+        self.m.send(f"hostfwd_add {proto}:127.0.0.1:{host}-{ip}:{port}\r")
         self.m.expect(r"\(qemu\) ")
         self.m.send("\x01c")
         self.m.child.logfile_read = log
@@ -203,7 +203,7 @@ def test_ping_the_host(guest):
     assert "unknown host" in sh(guest.m, "ping nowhere", timeout=60)
 
 
-def test_echod_echoes_to_several_clients(guest):
+def test_echod_echoes_tcp_to_several_clients_and_udp(guest):
     sh(guest.m, "run -b echod")
     r = guest.m.expect(r"echod: listening on (10\.0\.2\.\d+):7", timeout=60)
     echo_port = guest.forward(r.group(1), 7)
@@ -223,6 +223,12 @@ def test_echod_echoes_to_several_clients(guest):
     finally:
         for c in conns:
             c.close()
+    udp_port = guest.forward(r.group(1), 7, "udp")
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as u:
+        u.settimeout(10)
+        for blob in (b"x", os.urandom(1400)):
+            u.sendto(blob, ("127.0.0.1", udp_port))
+            assert u.recvfrom(2048)[0] == blob
 
 
 def test_netbench_both_ways(guest):

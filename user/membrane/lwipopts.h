@@ -76,6 +76,8 @@
 #define LWIP_TCP_KEEPALIVE		0
 #define LWIP_CALLBACK_API		1
 #define LWIP_RANDOMIZE_INITIAL_LOCAL_PORTS 1
+/* Unguessable initial sequence numbers (isn.c). */
+#define LWIP_HOOK_FILENAME		"hooks.h"
 
 #define LWIP_STATS			0
 #define LWIP_NETIF_STATUS_CALLBACK	0

@@ -34,6 +34,8 @@ static int bench_send(const char *host, uint64_t port, uint64_t mib)
 		printf("netbench: %s: unknown host\n", host);
 		return 1;
 	}
+	nx_pledge(NX_PLEDGE_STDIO | NX_PLEDGE_INET |
+		  (nx_systable()->pledges & NX_PLEDGE_SPECTRUM_MASK));
 	for (size_t i = 0; i < sizeof(buf); i++)
 		buf[i] = (uint8_t)i;
 	s = sock_open(SOCK_STREAM);
@@ -62,10 +64,13 @@ static int bench_send(const char *host, uint64_t port, uint64_t mib)
 static int bench_recv(uint64_t port)
 {
 	uint64_t got = 0, start;
-	int l = sock_open(SOCK_STREAM), s;
 	char ip[16];
 	int64_t n;
+	int l, s;
 
+	nx_pledge(NX_PLEDGE_STDIO | NX_PLEDGE_INET |
+		  (nx_systable()->pledges & NX_PLEDGE_SPECTRUM_MASK));
+	l = sock_open(SOCK_STREAM);
 	if (l < 0 || sock_bind(l, (uint16_t)port) || sock_listen(l, 1)) {
 		printf("netbench: cannot listen on port %lu\n", (unsigned long)port);
 		return 1;

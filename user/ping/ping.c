@@ -63,6 +63,9 @@ int main(int argc, char **argv)
 		printf("ping: %s: unknown host\n", argv[1]);
 		return 1;
 	}
+	/* Named: from here on only the network. */
+	nx_pledge(NX_PLEDGE_STDIO | NX_PLEDGE_INET |
+		  (nx_systable()->pledges & NX_PLEDGE_SPECTRUM_MASK));
 	if ((err = echo_open((uint16_t)(nx_systable()->app_id ^ 0x4e58)))) {
 		printf("ping: %s\n", nx_strerror(err));
 		return 1;
