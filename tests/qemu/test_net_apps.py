@@ -100,6 +100,8 @@ def test_httpd_serves_the_host_index_and_status(guest):
     assert out.returncode == 0, out.stderr
     page = out.stdout
     assert "Nexus httpd status" in page and f"on {guest.ip}:80" in page
+    assert f"address {guest.ip} netmask 255.255.255.0 gateway 10.0.2.2 mac 02:4e:58:00:00:01" \
+        in page
     assert re.search(r"^\s+\d+ httpd\s+matter\s+\d+\s+\d+ app$", page, re.M), page
     assert re.search(r"^\s+\d+ virtio-net\s+[1-9]\d*$", page, re.M), page
     ports = dict((name, [int(v) for v in counts.split()]) for name, counts in
@@ -143,7 +145,7 @@ def test_httpd_never_serves_outside_its_root(guest):
     refused = int(re.search(rb"refused (\d+)", page).group(1))
     assert refused >= len(CLIMBS)
     # httpd narrowed itself; the shell can still read what httpd cannot.
-    assert "10.0.2.2 gateway" in sh(m, "cat /etc/hosts")
+    assert "10.0.2.2 gateway host" in sh(m, "cat /etc/hosts")
 
 
 def test_httpd_takes_1000_sequential_and_50_concurrent_connections(guest):
@@ -195,7 +197,7 @@ def test_ping_the_host(guest):
                           out, re.M)) == 3, out
     assert "3 packets transmitted, 3 received" in out
     assert "exited with" not in out
-    out = sh(guest.m, "ping gateway 1", timeout=60)		# a name from /etc/hosts
+    out = sh(guest.m, "ping host 1", timeout=60)		# a name from /etc/hosts
     assert "1 packets transmitted, 1 received" in out
     out = sh(guest.m, "ping 10.0.2.77 2", timeout=60)	# nobody there
     assert "2 packets transmitted, 0 received" in out

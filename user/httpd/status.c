@@ -78,6 +78,19 @@ static void put_ports(struct page *p)
 		    (unsigned long)np.tx_bytes, (unsigned long)np.tx_drops);
 }
 
+static void put_address(struct page *p)
+{
+	char ip[16], mask[16], gw[16];
+	uint8_t mac[6];
+
+	membrane_mac(mac);
+	put(p, "address %s netmask %s gateway %s mac %02x:%02x:%02x:%02x:%02x:%02x\n",
+	    hosts_format_ipv4(membrane_ip(), ip, sizeof(ip)),
+	    hosts_format_ipv4(membrane_netmask(), mask, sizeof(mask)),
+	    hosts_format_ipv4(membrane_gateway(), gw, sizeof(gw)),
+	    mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
 size_t status_page(char *buf, size_t size)
 {
 	const struct nx_systable *st = nx_systable();
@@ -90,6 +103,7 @@ size_t status_page(char *buf, size_t size)
 	put(&p, "Nexus httpd status\nuptime %lu.%03lu s, serving %s on %s:80\n",
 	    (unsigned long)(ms / 1000), (unsigned long)(ms % 1000), httpd_root,
 	    hosts_format_ipv4(membrane_ip(), ip, sizeof(ip)));
+	put_address(&p);
 	put(&p, "requests %lu: ok %lu, not found %lu, refused %lu, bad %lu; "
 	    "%lu body bytes; %u open\n", (unsigned long)httpd_stats.requests,
 	    (unsigned long)httpd_stats.ok, (unsigned long)httpd_stats.not_found,
