@@ -25,13 +25,6 @@ static struct netif nif;
 static bool started;
 static uint64_t wakeups;
 
-static uint32_t ticks_to_ms(uint64_t t)
-{
-	uint64_t freq = nx_systable()->clock_freq;
-
-	return (uint32_t)(t / freq * 1000u + t % freq * 1000u / freq);
-}
-
 void membrane_poll(void)
 {
 	membrane_pace();
@@ -59,7 +52,7 @@ int membrane_run(bool (*done)(void *arg), void *arg, uint64_t deadline)
 		membrane_pace();
 		frames = nxif_poll(&nif, POLL_BATCH);
 		now = nx_clock();
-		sleep_ms = timers_run(ticks_to_ms(now));
+		sleep_ms = timers_run(membrane_ticks_to_ms(now));
 		if (done && done(arg))
 			return 0;
 		if (deadline != NX_DEADLINE_NEVER && now >= deadline)

@@ -44,9 +44,11 @@ void membrane_poll(void);
  */
 bool membrane_pace(void);
 
-/* clock() ticks in @ms milliseconds, and the deadline @ms from now
+/* clock() ticks in @ms milliseconds and back (wrapping, as lwIP's
+ * millisecond clock does), and the deadline @ms from now
  * (NX_DEADLINE_NEVER for 0). */
 uint64_t membrane_ms_to_ticks(uint32_t ms);
+uint32_t membrane_ticks_to_ms(uint64_t ticks);
 uint64_t membrane_deadline(uint32_t ms);
 
 struct membrane_counters {

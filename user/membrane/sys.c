@@ -39,11 +39,16 @@ uint64_t membrane_ms_to_ticks(uint32_t ms)
 	return (uint64_t)ms * nx_systable()->clock_freq / 1000u;
 }
 
+uint32_t membrane_ticks_to_ms(uint64_t t)
+{
+	uint64_t freq = nx_systable()->clock_freq;
+
+	return (uint32_t)(t / freq * 1000u + t % freq * 1000u / freq);
+}
+
 u32_t sys_now(void)
 {
-	uint64_t freq = nx_systable()->clock_freq, t = nx_clock();
-
-	return (u32_t)(t / freq * 1000u + t % freq * 1000u / freq);
+	return membrane_ticks_to_ms(nx_clock());
 }
 
 void membrane_assert_failed(const char *what, const char *file, int line)
