@@ -29,9 +29,11 @@ $(UOUT)/obj/%.S.o: %.S
 	@mkdir -p $(@D)
 	$(Q)$(UCC) $(UCFLAGS) -c $< -o $@
 
-# APPS: each user/NAME/ directory is one app; its package options are
-# NPK_NAME (default: a console and read-only files, Matter, 1 MiB).
-APPS := $(notdir $(patsubst %/,%,$(filter-out user/libnexus/ user/etc/,$(wildcard user/*/))))
+# APPS: each user/NAME/ directory is one app, unless a fragment lists it
+# in USER_NOT_APPS (libraries, files for the image); its package options
+# are NPK_NAME (default: a console and read-only files, Matter, 1 MiB).
+APPS := $(notdir $(patsubst %/,%,$(filter-out user/libnexus/ user/etc/ $(USER_NOT_APPS),\
+	$(wildcard user/*/))))
 NPK_DEFAULT := --spectrum matter --pledge "stdio rpath" \
                --cap console:send,recv --cap fs:send,recv --mem 1M --stack 64K
 NPK_ALL_CAPS := --cap console:send,recv,mask,grant --cap fs:send,recv,mask,grant \
@@ -66,8 +68,9 @@ NPK_true     := --spectrum matter --pledge "stdio" --cap console:send,recv \
 
 app_objs = $(addprefix $(UOUT)/obj/,$(addsuffix .o,$(wildcard user/$(1)/*.c)))
 
+# APP_LIBS_NAME: archives an app links after libnexus (mk/membrane.mk).
 define app_rule
-$(UOUT)/$(1).elf: $(call app_objs,$(1)) $(LIBNEXUS_OBJS)
+$(UOUT)/$(1).elf: $(call app_objs,$(1)) $(LIBNEXUS_OBJS) $(APP_LIBS_$(1))
 	@echo '  ULD     $$@'
 	$(Q)ld.lld $(ULDFLAGS) $$^ -o $$@
 endef
@@ -80,10 +83,13 @@ INITRD_ROOT := $(B)/initrd-root
 INITRD      := $(B)/initrd.tar
 INITRD_FILES := $(wildcard user/etc/*)
 
-$(INITRD): $(patsubst %,$(UOUT)/%.npk,$(APPS)) $(INITRD_FILES)
+# INITRD_WWW (mk/membrane.mk): files for /www.
+$(INITRD): $(patsubst %,$(UOUT)/%.npk,$(APPS)) $(INITRD_FILES) $(INITRD_WWW)
 	@echo '  INITRD  $@'
-	$(Q)rm -rf $(INITRD_ROOT) && mkdir -p $(INITRD_ROOT)/bin $(INITRD_ROOT)/etc
+	$(Q)rm -rf $(INITRD_ROOT) && mkdir -p $(INITRD_ROOT)/bin $(INITRD_ROOT)/etc \
+		$(INITRD_ROOT)/www
 	$(Q)cp $(filter %.npk,$^) $(INITRD_ROOT)/bin/
 	$(Q)$(if $(INITRD_FILES),cp $(INITRD_FILES) $(INITRD_ROOT)/etc/)
+	$(Q)$(if $(INITRD_WWW),cp $(INITRD_WWW) $(INITRD_ROOT)/www/)
 	$(Q)tar --format=ustar --sort=name --mtime=@0 --owner=0 --group=0 --numeric-owner \
-		-C $(INITRD_ROOT) -cf $@ bin etc
+		-C $(INITRD_ROOT) -cf $@ bin etc www

@@ -24,6 +24,7 @@ need gdb-multiarch       /usr/bin/gdb-multiarch
 need dpkg-dev            /usr/bin/dpkg-source
 need libck-dev           /usr/include/ck_ring.h
 need b3sum               /usr/bin/b3sum
+need curl                /usr/bin/curl
 
 # Source packages are fetched with apt-get source, which needs a deb-src
 # entry. Derive it from the machine's own deb entries so that no mirror is

@@ -11,6 +11,8 @@
 #              librust-blake3-dev binary package (no deb-src needed).
 #   libsodium  Debian's libsodium source package, unpacked with Debian's
 #              patches applied (they carry the security fixes).
+#   lwip       Debian's lwip source package (2.1.3), likewise patched: the
+#              TCP/IP stack of the Membrane (user/membrane/).
 #
 # With an argument, only that one is fetched: scripts/third_party.sh blake3
 set -euo pipefail
@@ -108,14 +110,35 @@ libsodium() {
 	echo "third_party: libsodium from $(basename "$dsc")"
 }
 
+lwip() {
+	local dst="$tp/lwip" tmp="$tp/.lwip-src" dsc
+	[ -e "$dst/.stamp" ] && return 0
+	if ! fetch_source lwip "$tmp"; then
+		echo "third_party: cannot fetch lwip: 'apt-get source lwip' failed (is a deb-src entry configured? run scripts/deps.sh)" >&2
+		exit 1
+	fi
+	dsc=$(ls "$tmp"/lwip_*.dsc)
+	rm -rf "$dst"
+	dpkg-source -q --no-check -x "$dsc" "$tmp/src" >/dev/null
+	mv "$tmp/src" "$dst"
+	[ -e "$dst/src/core/tcp.c" ] && [ -e "$dst/src/include/lwip/opt.h" ] || {
+		echo "third_party: lwIP core sources not found in $dsc" >&2
+		exit 1
+	}
+	echo "lwip $(basename "$dsc")" >"$dst/.stamp"
+	rm -rf "$tmp"
+	echo "third_party: lwip from $(basename "$dsc")"
+}
+
 if [ $# -eq 0 ]; then
 	libfdt
 	blake3
 	libsodium
+	lwip
 else
 	for what in "$@"; do
 		case "$what" in
-		libfdt|blake3|libsodium) "$what" ;;
+		libfdt|blake3|libsodium|lwip) "$what" ;;
 		*) echo "third_party: unknown source '$what'" >&2; exit 1 ;;
 		esac
 	done

@@ -3,6 +3,7 @@
  * grants and can narrow itself further with `pledge`.
  */
 #include "lined.h"
+#include "netcmd.h"
 #include "nexus.h"
 #include "nxnet.h"
 #include "sec/cap.h"
@@ -548,6 +549,8 @@ static const struct command commands[] = {
 	{ "pledge", "[WORDS...]", "show or narrow this shell's promises", cmd_pledge },
 	{ "energy", "", "energy balances and strikes", cmd_energy },
 	{ "audit", "[verify|export]", "the audit log; check its chain; print it for the host", cmd_audit },
+	{ "ifconfig", "", "the NetSwitch ports: app, MAC, filter", cmd_ifconfig },
+	{ "netstat", "", "the NetSwitch ports and their counters", cmd_netstat },
 	{ "time", "COMMAND", "run a command and say how long it took", cmd_time },
 	{ "uptime", "", "time since boot, and when this prompt first showed", cmd_uptime },
 	{ "poweroff", "", "switch the machine off", cmd_poweroff },
