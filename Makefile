@@ -48,7 +48,8 @@ LIBFDT_SRCS := $(addprefix $(TP)/libfdt/,fdt.c fdt_ro.c fdt_wip.c fdt_sw.c \
                fdt_rw.c fdt_strerror.c fdt_addresses.c fdt_empty_tree.c)
 LIBFDT      := $(TP)/libfdt/.stamp
 
-SYS_SRCS    := $(addprefix kernel/fs/,vfs.c tarfs_vfs.c blkdev.c nexfs_vfs.c lfs_vfs.c) \
+SYS_SRCS    := $(addprefix kernel/fs/,vfs.c tarfs_vfs.c bcache.c blkdev.c nexfs_vfs.c \
+               lfs_vfs.c) \
                $(addprefix kernel/sys/,app.c chan.c info.c svc_console.c svc_fs.c \
                svc_sys.c syscall.c syscall_abi.c user.c)
 KERNEL_SRCS := lib/string.c $(LIB_SRCS) $(CORE_SRCS) $(SYS_SRCS) kernel/core/ksyms.c \
@@ -230,6 +231,7 @@ RUN_IMAGE := $(if $(filter core,$(PROFILE)),$(B)/boot/nexus-boot-core.elf,\
 run: deps
 	@$(MAKE) --no-print-directory $(RUN_IMAGE)
 	@echo "Nexus: quit with Ctrl-A then X, or type 'poweroff'."
+	$(if $(PROFILE),,@echo "Web: type 'run -b httpd' first, then open http://127.0.0.1:$(HTTP_PORT)/ (live page: /status)")
 ifeq ($(PROFILE),core)
 	$(QEMU) -M virt,gic-version=3,virtualization=on -cpu cortex-a72 -m 1G \
 		-nographic -nic none -kernel $(B)/boot/nexus-boot-core.elf
@@ -241,7 +243,7 @@ else ifeq ($(PROFILE),dragonbox)
 		-chardev socket,id=c1,path=$(B)/dragonbox-linux.sock,server=on,wait=off \
 		-device virtconsole,chardev=c1
 else
-	$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) -kernel $(KERNEL)
+	$(QEMU) $(QEMU_FLAGS) $(DISK_FLAGS) $(NET_RUN_FLAGS) -kernel $(KERNEL)
 endif
 
 run-el2: deps

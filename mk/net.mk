@@ -20,3 +20,10 @@ test_netswitch_SRCS := $(NET_SRCS) lib/ion/ring.c
 NPK_nettest := --spectrum matter --pledge "stdio inet" --cap console:send,recv \
 	       --cap net:send,recv,mask --mem 1M --stack 64K
 $(B)/user/nettest.npk: mk/net.mk
+
+# `make run` gives the machine one NIC on QEMU's user network and forwards
+# 127.0.0.1:HTTP_PORT on the host to port 80 of 10.0.2.15, the address
+# QEMU's DHCP server hands the first app that asks: start httpd first.
+HTTP_PORT ?= 8080
+NET_RUN_FLAGS := -netdev user,id=net0,hostfwd=tcp:127.0.0.1:$(HTTP_PORT)-10.0.2.15:80 \
+		 -device virtio-net-device,netdev=net0

@@ -118,13 +118,32 @@ uint64_t energy_refill_at(const struct fiber *f, uint64_t now)
 /*
  * The repeat-offender ladder, the one place that decides what running
  * dry costs: first a warning, then demotion by one spectrum, then death.
- * Strikes never expire. The warning goes to the console until the audit
- * log exists.
+ *
+ * A strike is forgiven for every STRIKE_FORGIVE_WINDOWS of its spectrum's
+ * windows without a new one. Work that runs flat out and talks to the
+ * kernel (a file copy, a busy server) pays a little more than a window
+ * brings in and so runs dry now and then, seconds apart; runaway work (a
+ * spin loop, a spawn storm) runs dry window after window. Only the second
+ * is a repeat offender.
  */
-static void strike(struct fiber *f)
+#define STRIKE_FORGIVE_WINDOWS	50
+
+static void forgive(struct fiber *f, uint64_t now)
 {
-	unsigned n = ++f->strikes;
+	uint64_t w = sched_window_ticks(f->spectrum) * STRIKE_FORGIVE_WINDOWS;
+	uint64_t n = w && now > f->struck_at ? (now - f->struck_at) / w : 0;
+
+	f->strikes = n >= f->strikes ? 0 : f->strikes - (unsigned)n;
+}
+
+static void strike(struct fiber *f, uint64_t now)
+{
+	unsigned n;
 	const char *verdict = "warned";
+
+	forgive(f, now);
+	n = ++f->strikes;
+	f->struck_at = now;
 
 	if (n >= 3) {
 		verdict = "killed";
@@ -135,7 +154,7 @@ static void strike(struct fiber *f)
 	}
 	kprintf("energy: fiber %u (%s) ran dry, strike %u: %s\n",
 		f->id, f->name, n, verdict);
-	provchain_append(NX_AUDIT_STRIKE, f->id, n, verdict, hal_time_now());
+	provchain_append(NX_AUDIT_STRIKE, f->id, n, verdict, now);
 }
 
 static void debit(struct fiber *f, uint64_t units, uint64_t at)
@@ -167,7 +186,7 @@ void energy_charge(struct fiber *f, uint64_t units, uint64_t now)
 	before = energy_balance(f, now);
 	debit(f, units, now);
 	if (before > 0 && f->energy <= 0)
-		strike(f);
+		strike(f, now);
 }
 
 /*
@@ -192,7 +211,7 @@ void energy_charge_cpu(struct fiber *f, uint64_t ticks, uint64_t now)
 	}
 	debit_ticks(f, now - start, now);
 	if (metered(f) && before > 0 && energy_balance(f, now) <= 0)
-		strike(f);
+		strike(f, now);
 }
 
 int energy_spend(enum nx_energy_price price)

@@ -83,6 +83,7 @@ struct fiber {
 	int64_t budget;			/* per window; 0: the spectrum's */
 	uint64_t energy_period;		/* window number of the last refill */
 	unsigned strikes;
+	uint64_t struck_at;		/* time of the last strike */
 	struct hal_space *space;	/* EL0 view; NULL: kernel tables */
 	struct app *app;		/* the app this fiber runs, if any */
 	/* Called as the fiber exits, on its own stack, interrupts masked. */

@@ -199,6 +199,7 @@ static int nv_verify(void *fs, char *text, size_t len)
 	(void)fs;
 	if (!mem)
 		return -NX_ENOMEM;
+	blkdev_drop_cache(&disk);
 	err = nexfs_verify(&scratch, &bd, mem, mem_len, &r);
 	page_free_n(mem, pages);
 	fmt_snprintf(text, len, "generation %lu, %lu blocks hashed, %lu bad%s",

@@ -4,7 +4,8 @@
  *
  * Nothing is allocated and nothing is copied: the image is walked on every
  * call, so a lookup or a read costs O(entries) and a readdir call
- * O(entries^2) (each child is reported once, which needs a look back).
+ * O(entries^2) (each child is reported once, which needs a look back);
+ * a listing index after index goes on from where the last call stopped.
  * tarfs_mount() also checks that no file doubles as a directory or another
  * file, in O(files * entries). Fine for an initial image of tens of files;
  * a larger tree belongs on a real file system.
@@ -22,6 +23,7 @@
 #ifndef FS_TARFS_H
 #define FS_TARFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +42,16 @@ struct tarfs {
 	uint32_t nfiles;	/* regular files */
 	uint32_t ndirs;		/* directory entries (implied ones not counted) */
 	uint32_t nskipped;	/* entries of other types */
+	bool checked;		/* mount validated every header: skip the sums */
+	/*
+	 * Where the last readdir found its child, so that listing a directory
+	 * index after index walks the image once, not once per child.
+	 */
+	struct {
+		char dir[TARFS_PATH_MAX];
+		size_t index, off;
+		bool valid;
+	} cursor;
 };
 
 struct tarfs_node {
@@ -82,7 +94,7 @@ const void *tarfs_data(const struct tarfs_node *n);
 
 /* The @index-th child of directory @dir: 0, -NX_ENOENT past the last child
  * or if @dir does not exist, -NX_EINVAL if it is a file. */
-int tarfs_readdir(const struct tarfs *fs, const char *dir, size_t index,
+int tarfs_readdir(struct tarfs *fs, const char *dir, size_t index,
 		  struct tarfs_dirent *out);
 
 #endif

@@ -153,6 +153,29 @@ static void test_strike_ladder(void **state)
 	assert_false(ran);
 }
 
+/* A dry spell seconds after the last strike is a first offence again. */
+static void test_strikes_are_forgiven_after_a_clean_stretch(void **state)
+{
+	struct fiber *f;
+	uint64_t forgive = 50 * sched_window_ticks(SCHED_MATTER);
+
+	(void)state;
+	f = spawn(mark_ran, SCHED_MATTER);
+	energy_charge(f, 10000, fake_now);
+	assert_int_equal(f->strikes, 1);
+	fake_now += forgive;
+	energy_charge(f, 10000, fake_now);
+	assert_int_equal(f->strikes, 1);	/* forgiven, then struck anew */
+	assert_int_equal(f->spectrum, SCHED_MATTER);
+	/* Dry again in the next window: a repeat offender after all. */
+	fake_now += sched_window_ticks(SCHED_MATTER);
+	energy_charge(f, 10000, fake_now);
+	assert_int_equal(f->strikes, 2);
+	assert_int_equal(f->spectrum, SCHED_GRAVITY);
+	fiber_kill(f);
+	fiber_join(f, NULL);
+}
+
 static int spends;
 static uint64_t dry_at, resumed_at;
 static enum fiber_state seen_state;
@@ -214,6 +237,7 @@ int main(void)
 		cmocka_unit_test_setup(test_refill_carries_debt, setup),
 		cmocka_unit_test_setup(test_run_across_windows, setup),
 		cmocka_unit_test_setup(test_strike_ladder, setup),
+		cmocka_unit_test_setup(test_strikes_are_forgiven_after_a_clean_stretch, setup),
 		cmocka_unit_test_setup(test_dry_fiber_waits_for_refill, setup),
 		cmocka_unit_test_setup(test_unmetered_never_dry, setup),
 	};

@@ -238,7 +238,7 @@ static void test_read(void **state)
 }
 
 /* Every child of @dir, as "name:type:size," in index order. */
-static void list(const struct tarfs *fs, const char *dir, char *out, size_t outlen)
+static void list(struct tarfs *fs, const char *dir, char *out, size_t outlen)
 {
 	struct tarfs_dirent d;
 	size_t used = 0;
@@ -420,7 +420,7 @@ static void test_corrupt_built(void **state)
 }
 
 /* Whatever mounts must also serve lookups and listings safely. */
-static void exercise(const struct tarfs *fs)
+static void exercise(struct tarfs *fs)
 {
 	struct tarfs_dirent d;
 	struct tarfs_node n;

@@ -30,6 +30,7 @@
 #define LFS_PCACHE	64	/* commit program buffer */
 #define LFS_PROG_ALIGN	16	/* commits end on this boundary */
 #define LFS_MDIR_OPS	4	/* creates/deletes one appended commit can carry */
+#define LFS_SCAN_CACHE	512	/* metadata blocks whose log scan is remembered */
 
 #define LFS_BLOCK_NULL	0xffffffffu
 
@@ -157,6 +158,16 @@ struct lfs {
 		uint32_t block, off, len;
 		uint8_t buf[LFS_PCACHE];
 	} pc;
+	/*
+	 * Where each recently scanned metadata block's valid log ends, so a
+	 * fetch checks a log's CRCs once, not on every lookup; forgotten
+	 * when the block is programmed or erased. Direct-mapped by block.
+	 */
+	struct lfs_scan {
+		bool valid;
+		bool erased;
+		uint32_t block, end, etag;
+	} scans[LFS_SCAN_CACHE];
 	uint8_t tmp[LFS_INLINE_CAP];	/* struct data in flight during a commit */
 	struct lfs_mdir m[3];	/* scratch pairs of the running operation */
 	struct lfs_mdir tm;	/* the traversal's own */

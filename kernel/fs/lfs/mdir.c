@@ -43,7 +43,7 @@ static int fcrc_check(struct lfs *lfs, uint32_t block, struct log_end *le, uint3
 	return 0;
 }
 
-static int scan(struct lfs *lfs, uint32_t block, struct log_end *le)
+static int scan_log(struct lfs *lfs, uint32_t block, struct log_end *le)
 {
 	uint32_t B = lfs->bd->block_size, off = 4, ptag = 0xffffffffu, crc;
 	uint32_t fsize = 0, fcrc = 0, lsize = 0, lcrc = 0;
@@ -93,6 +93,22 @@ static int scan(struct lfs *lfs, uint32_t block, struct log_end *le)
 		off += TAG_DSIZE(tag);
 	}
 	return le->end && lsize ? fcrc_check(lfs, block, le, lsize, lcrc) : 0;
+}
+
+/* scan_log(), remembered until the block changes (struct lfs, scans). */
+static int scan(struct lfs *lfs, uint32_t block, struct log_end *le)
+{
+	struct lfs_scan *sc = &lfs->scans[block % LFS_SCAN_CACHE];
+	int err;
+
+	if (sc->valid && sc->block == block) {
+		*le = (struct log_end){ sc->end, sc->etag, sc->erased };
+		return 0;
+	}
+	err = scan_log(lfs, block, le);
+	if (!err)
+		*sc = (struct lfs_scan){ true, le->erased, block, le->end, le->etag };
+	return err;
 }
 
 static void ins(struct lfs_mdir *m, uint16_t id)

@@ -41,6 +41,19 @@ int nexfs_fail(struct nexfs *fs, int err)
 	return err;
 }
 
+static void seen_set(struct nexfs *fs, uint64_t blk, const uint8_t *hash)
+{
+	fs->seen[blk % NEXFS_SEEN].blk = hash ? blk : 0;
+	if (hash)
+		memcpy(fs->seen[blk % NEXFS_SEEN].hash, hash, NX_NEXFS_HASH_LEN);
+}
+
+static bool seen_with(const struct nexfs *fs, const struct nx_nexfs_ptr *p)
+{
+	return !fs->verifying && fs->seen[p->blk % NEXFS_SEEN].blk == p->blk &&
+	       memcmp(fs->seen[p->blk % NEXFS_SEEN].hash, p->hash, NX_NEXFS_HASH_LEN) == 0;
+}
+
 /*
  * Reads the block @p names and checks it against @p's hash: nothing read
  * from the device is interpreted before that.
@@ -53,9 +66,12 @@ int nexfs_blk_read(struct nexfs *fs, const struct nx_nexfs_ptr *p, void *buf)
 		return -NX_EIO;
 	if (fs->bd->read(fs->bd->ctx, p->blk, buf) != 0)
 		return -NX_EIO;
+	if (seen_with(fs, p))
+		return 0;
 	nexfs_hash(buf, fs->bs, h);
 	if (memcmp(h, p->hash, sizeof(h)) != 0)
 		return -NX_EIO;
+	seen_set(fs, p->blk, h);
 	return 0;
 }
 
@@ -121,11 +137,14 @@ int nexfs_blk_write(struct nexfs *fs, struct nx_nexfs_ptr *p, const void *buf)
 			return nexfs_fail(fs, -NX_ENOSPC);
 		nexfs_blk_drop(fs, p);
 	}
-	if (fs->bd->write(fs->bd->ctx, b, buf) != 0)
+	if (fs->bd->write(fs->bd->ctx, b, buf) != 0) {
+		seen_set(fs, b, NULL);
 		return nexfs_fail(fs, -NX_EIO);
+	}
 	p->blk = b;
 	p->birth = fs->gen + 1;
 	nexfs_hash(buf, fs->bs, p->hash);
+	seen_set(fs, b, p->hash);
 	fs->dirty = true;
 	return 0;
 }

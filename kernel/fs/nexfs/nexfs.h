@@ -31,6 +31,7 @@
 #define NEXFS_MAX_DEPTH		16	/* path components */
 #define NEXFS_PATH_MAX		256	/* bytes, NUL included */
 #define NEXFS_MAX_OPEN		16
+#define NEXFS_SEEN		4096	/* blocks whose hash check is remembered */
 
 /* nexfs_open flags. */
 #define NEXFS_O_READ	0x01u
@@ -122,6 +123,16 @@ struct nexfs {
 	bool verifying;
 	struct nexfs_verify_report *report;
 	struct nexfs_file files[NEXFS_MAX_OPEN];
+	/*
+	 * Which hash each recently read or written block was found to have,
+	 * direct-mapped by block number (0: empty). A block is hashed when it
+	 * first comes from the device after mount, not again on every lookup
+	 * while nothing has rewritten it; `nexfs verify` rehashes everything.
+	 */
+	struct {
+		uint64_t blk;
+		uint8_t hash[NX_NEXFS_HASH_LEN];
+	} seen[NEXFS_SEEN];
 	/* ibuf: the inode being edited; tbuf[h]: index level h; dbuf: data. */
 	union nexfs_block ibuf, dbuf, xbuf;
 	union nexfs_block tbuf[NEXFS_MAX_HEIGHT + 1];
