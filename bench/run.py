@@ -22,11 +22,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "qemu"))
-from nexus import ROOT, RUMKV, Machine, disk_args, qemu_command  # noqa: E402
+from nexus import ROOT, RUMKV, Machine, disk_args, free_port, net_args, qemu_command  # noqa: E402
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+sys.path.insert(0, os.path.join(ROOT, "bench", "linux"))
+import netpeer  # noqa: E402
+import net as linux_net  # noqa: E402
 
 IDLE_SECONDS = 5
 SHELL_PROMPT = "nexus$ "
@@ -284,6 +289,46 @@ def storage(kernel):
     return figures
 
 
+NET_MEGABYTES = 16
+
+
+def network(kernel):
+    """TCP throughput both ways with `netbench`, through QEMU's user
+    network, timed by the host (bench/netpeer.py); the Linux peer runs the
+    same transfers on the same QEMU options (bench/linux/net.py). netbench
+    is the first app to ask for an address, so it is 10.0.2.15, where the
+    forward points."""
+    nbytes = NET_MEGABYTES << 20
+    fwd = free_port()
+    sock, back = netpeer.listener()
+    m = Machine(qemu_command(kernel=kernel, icount="idle-real",
+                             extra=net_args([(fwd, 5001)])), 600)
+    up = []
+    try:
+        shell_boot(m)
+        m.send("run -b netbench recv 5001\r")
+        m.child.expect(r"netbench: waiting on 10\.0\.2\.15:5001", timeout=120)
+        down = netpeer.host_to_guest(fwd, nbytes)
+        m.child.expect(r"netbench: received \d+ bytes", timeout=120)
+        shell_cmd(m, "")
+        t = threading.Thread(target=lambda: up.append(netpeer.guest_to_host(sock, nbytes)))
+        t.start()
+        shell_cmd(m, f"netbench send 10.0.2.2 {back} {NET_MEGABYTES}", timeout=600)
+        t.join(600)
+    finally:
+        sock.close()
+        m.close()
+    if not up:
+        raise SystemExit("bench: netbench send did not reach the host")
+    linux = linux_net.run(NET_MEGABYTES)
+    return {"bytes": nbytes,
+            "rumpk": {"host_to_guest_mbps": down, "guest_to_host_mbps": up[0]},
+            "linux": {k: linux[k] for k in ("host_to_guest_mbps", "guest_to_host_mbps")},
+            "rumpk_over_linux": {"host_to_guest": down / linux["host_to_guest_mbps"],
+                                 "guest_to_host": up[0] / linux["guest_to_host_mbps"]},
+            "qemu_icount": "shift=0,align=off,sleep=on", "timed_by": "host wall clock"}
+
+
 def main(kernel, debug_kernel, results_dir, host_bins):
     sys.stdout = open(os.devnull, "w")	# the console logs of the runs
     boot_el1 = [boot_instructions(kernel, False) for _ in range(2)]
@@ -300,6 +345,7 @@ def main(kernel, debug_kernel, results_dir, host_bins):
     linux, linux_boot = linux_peer(results_dir)
     linux_cell, linux_cell_boot = linux_peer(results_dir, cell=True)
     fs = storage(kernel)
+    net = network(kernel)
     sys.stdout = sys.__stdout__
     host = host_benches(host_bins, results_dir)
 
@@ -320,6 +366,7 @@ def main(kernel, debug_kernel, results_dir, host_bins):
                            for k in ("timer", "switch", "rtt") + SYSBENCH_FIGURES},
         "rumkv": dict(hv_sizes, stage2_fault_to_terminated_insns=fault_cost,
                       psci_cpu_on_insns=cpu_on_cost),
+        "network_tcp": net,
         "storage_fsbench": dict(fs, small_files=FSBENCH_FILES,
                                 qemu_icount="shift=0,align=off,sleep=on",
                                 disks="cache=unsafe"),
@@ -367,6 +414,11 @@ def main(kernel, debug_kernel, results_dir, host_bins):
                 f"{FSBENCH_FILES} small files of 256 B)", [
         (f"{mount} {what}", f"{v['insns_per_kib']:,} insns/KiB, {v['kib_per_s']:,} KiB/s")
         for mount, whats in fs.items() for what, v in whats.items()])
+    print_table(f"Network: TCP through QEMU user networking, {NET_MEGABYTES} MiB, "
+                "MB/s of host time (same QEMU options for both)", [
+        (f"{way.replace('_', ' ')}", f"Rumpk {net['rumpk'][way + '_mbps']:.1f} vs Linux "
+         f"{net['linux'][way + '_mbps']:.1f}  = {net['rumpk_over_linux'][way]:.2f}x")
+        for way in ("host_to_guest", "guest_to_host")])
     lc = result["linux_cell_over_bare"]
     print_table("RumKV: the same Linux 6.1 guest as a cell vs bare (instructions)", [
         ("boot to /init (cell: nexus-boot + RumKV included)",

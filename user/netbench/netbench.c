@@ -1,8 +1,11 @@
 /*
  * netbench send HOST PORT MB | netbench recv PORT: TCP throughput
  * through the Membrane. The sender writes MB MiB of a fixed pattern and
- * closes; the receiver counts until the stream ends. Both print the
- * bytes, the guest time taken and the rate in guest time.
+ * closes; the receiver counts until the stream ends and answers with the
+ * count in decimal, so that a sender on the host (bench/netpeer.py, the
+ * same protocol as the Linux peer's tcp_sink) knows when everything
+ * arrived. Both print the bytes, the guest time taken and the rate in
+ * guest time.
  */
 #include "nexus.h"
 
@@ -89,6 +92,12 @@ static int bench_recv(uint64_t port)
 		printf("netbench: recv after %lu bytes: %s\n", (unsigned long)got,
 		       sock_strerror(n));
 	report("received", got, nx_clock() - start);
+	if (n == 0) {
+		char reply[24];
+		int len = snprintf(reply, sizeof(reply), "%lu\n", (unsigned long)got);
+
+		sock_send(s, reply, (size_t)len);	/* a sender that left does not care */
+	}
 	sock_close(s);
 	sock_close(l);
 	return n < 0;
