@@ -6,9 +6,11 @@
  */
 #include <string.h>
 
+#include <nexus/audit.h>
 #include <nexus/errno.h>
 #include <nexus/pledge.h>
 
+#include "arch/hal.h"
 #include "core/kprintf.h"
 #include "fmt.h"
 #include "drivers/virtio_blk.h"
@@ -17,6 +19,7 @@
 #include "fs/tarfs_vfs.h"
 #include "path.h"
 #include "sec/pledge.h"
+#include "sec/provchain.h"
 #include "sys/app.h"
 #include "sys/service.h"
 
@@ -66,6 +69,18 @@ static void need_promises(struct app *a, unsigned perms)
 		app_need_promise(a, NX_PLEDGE_CPATH, "fs create");
 }
 
+/*
+ * A path unveil keeps from @a: the app asked for something outside what
+ * it said it would ever need, which is worth a record, not only an error.
+ */
+static void audit_unveil_refusal(struct app *a, const char *path)
+{
+	char line[NX_AUDIT_TEXT_LEN];
+
+	fmt_snprintf(line, sizeof(line), "unveil refused %s", path);
+	provchain_append(NX_AUDIT_VIOLATION, a->id, 0, line, hal_time_now());
+}
+
 /* @addr/@len as a normalised path @a may use with @perms, and its mount. */
 static int user_path(struct app *a, uint64_t addr, uint64_t len, unsigned perms,
 		     char *path, char *rel, struct vfs_mount **m)
@@ -80,8 +95,10 @@ static int user_path(struct app *a, uint64_t addr, uint64_t len, unsigned perms,
 		return err;
 	need_promises(a, perms);
 	err = unveil_check(&a->unveil, path, perms);
-	if (err)
+	if (err) {
+		audit_unveil_refusal(a, path);
 		return err;
+	}
 	*m = vfs_resolve(path, rel, NX_PATH_MAX);
 	return *m ? 0 : -NX_ENOENT;
 }

@@ -130,6 +130,11 @@ def test_httpd_never_serves_outside_its_root(guest):
         assert b"gateway" not in body and b"localhost" not in body
         # httpd says so on the console, with who asked.
         m.expect(r"httpd: refused %s from 10\.0\.2\.2:\d+ \(outside /www\)" % re.escape(path))
+    # httpd showed each climb to the kernel too: unveil refused it again,
+    # and the refusal is in the audit log under httpd's name.
+    audit = sh(m, "audit")
+    assert len(re.findall(r"violation\s+.*unveil refused /etc/hosts", audit)) >= len(CLIMBS), \
+        audit
     # Paths that stay inside the root name files that are not there: the
     # rest of the tree is invisible to httpd (unveil), not just refused.
     for path in ["/etc/hosts", "/bin/sh.npk", "/www/index.html"]:

@@ -95,6 +95,10 @@ static void test_request_climbs(void **state)
 		if (err != -NX_EPERM)
 			fail_msg("'%s': %d, not -NX_EPERM", climbs[i], err);
 	}
+	/* The climb is kept, decoded, for httpd to show the kernel. */
+	assert_int_equal(parse("GET /a/%2e%2e/..%2fetc/hosts HTTP/1.0\r\n\r\n", &req),
+			 -NX_EPERM);
+	assert_string_equal(req.path, "/a/../../etc/hosts");
 }
 
 static void clean_ok(const char *in, const char *want)

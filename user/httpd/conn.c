@@ -175,6 +175,21 @@ static void conn_log_refusal(struct conn *c)
 	       hosts_format_ipv4(peer.ip, ip, sizeof(ip)), peer.port, httpd_root);
 }
 
+/*
+ * httpd does not follow a climbing path, but it asks the kernel for it
+ * anyway: unveil refuses it a second time, and that refusal is what puts
+ * the attempt in the audit log, under this app's name.
+ */
+static void conn_show_kernel(const char *path)
+{
+	char full[NX_PATH_MAX];
+	struct nx_stat st;
+
+	if ((size_t)snprintf(full, sizeof(full), "%s%s", httpd_root, path) < sizeof(full) &&
+	    nx_stat(full, &st) == 0)
+		printf("httpd: the kernel let %s through: unveil is not in force\n", full);
+}
+
 static void conn_request(struct conn *c, size_t head_len)
 {
 	struct http_request req;
@@ -183,8 +198,10 @@ static void conn_request(struct conn *c, size_t head_len)
 
 	httpd_stats.requests++;
 	err = http_parse_request(c->req, head_len, &req);
-	if (err == -NX_EPERM)
+	if (err == -NX_EPERM) {
 		conn_log_refusal(c);
+		conn_show_kernel(req.path);
+	}
 	if (err) {
 		conn_error(c, err == -NX_EPERM ? 403 : 400);
 		return;

@@ -5,8 +5,9 @@
  * Once it has its address it narrows itself to what serving needs:
  * promises stdio, rpath, inet (and proc, for /status), and DIR as the
  * only visible part of the file tree, read-only. A request path that
- * climbs ("..", in any spelling) is refused before it reaches the file
- * system; anything else outside DIR does not exist for httpd.
+ * climbs ("..", in any spelling) is refused; the kernel is shown it, so
+ * that unveil's refusal puts it in the audit log. Anything else outside
+ * DIR does not exist for httpd.
  */
 #include "nexus.h"
 

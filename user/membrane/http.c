@@ -55,16 +55,16 @@ static int append(char *out, size_t size, size_t *n, const char *s, size_t len)
 	return 0;
 }
 
-/* One decoded segment: drop "" and ".", refuse "..", keep the rest. */
+/* One decoded segment: drop "" and ".", note "..", keep the rest. */
 static int add_segment(char *out, size_t size, size_t *n, const char *seg,
-		       size_t len)
+		       size_t len, bool *climbs)
 {
 	int err;
 
 	if (len == 0 || (len == 1 && seg[0] == '.'))
 		return 0;
 	if (len == 2 && seg[0] == '.' && seg[1] == '.')
-		return -NX_EPERM;
+		*climbs = true;
 	if ((err = append(out, size, n, "/", 1)))
 		return err;
 	return append(out, size, n, seg, len);
@@ -74,7 +74,7 @@ int http_clean_path(const char *target, size_t len, char *out, size_t size)
 {
 	char seg[HTTP_PATH_MAX];
 	size_t n = 0, s = 0;
-	bool dir = false;
+	bool dir = false, climbs = false;
 	int err;
 
 	if (size < 2 || len == 0 || target[0] != '/')
@@ -102,17 +102,17 @@ int http_clean_path(const char *target, size_t len, char *out, size_t size)
 			dir = false;
 			continue;
 		}
-		if ((err = add_segment(out, size, &n, seg, s)))
+		if ((err = add_segment(out, size, &n, seg, s, &climbs)))
 			return err;
 		s = 0;
 		dir = true;
 	}
-	if ((err = add_segment(out, size, &n, seg, s)))
+	if ((err = add_segment(out, size, &n, seg, s, &climbs)))
 		return err;
 	if ((dir || (s == 1 && seg[0] == '.') || n == 0) &&
 	    (err = append(out, size, &n, "/", 1)))
 		return err;
-	return 0;
+	return climbs ? -NX_EPERM : 0;
 }
 
 int http_parse_request(const char *head, size_t len, struct http_request *req)

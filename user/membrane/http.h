@@ -31,16 +31,18 @@ size_t http_head_end(const char *buf, size_t len);
 /*
  * A complete request head: "METHOD /target HTTP/1.x" and header lines.
  * 0; -NX_EINVAL if malformed; -NX_E2BIG if the path is too long;
- * -NX_EPERM if the path climbs ("..", in any spelling).
+ * -NX_EPERM if the path climbs ("..", in any spelling), with req->path
+ * filled in as for 0, its ".." segments kept.
  */
 int http_parse_request(const char *head, size_t len, struct http_request *req);
 
 /*
  * The path part of a request target (up to '?' or '#'), percent-decoded
- * and made clean: absolute, no empty or "." segments, no "..". A path
- * that named a directory keeps its trailing '/'. 0, -NX_EINVAL (bad
- * escape, a NUL or control character, not absolute), -NX_EPERM (a ".."
- * segment) or -NX_E2BIG.
+ * and made clean: absolute, no empty or "." segments. A path that named
+ * a directory keeps its trailing '/'. 0, -NX_EINVAL (bad escape, a NUL or
+ * control character, not absolute), -NX_E2BIG, or -NX_EPERM: the path has
+ * a ".." segment, kept as "/.." in @out so the caller can show the kernel
+ * what was asked.
  */
 int http_clean_path(const char *target, size_t len, char *out, size_t size);
 
