@@ -146,6 +146,15 @@ void netswitch_from_wire(const void *data, unsigned len)
 		up->rx_drops++;			/* nobody wanted it */
 }
 
+void netswitch_wire_lost(unsigned len)
+{
+	struct nx_netport_info *up = &sw.port[0].info;
+
+	up->rx_frames++;
+	up->rx_bytes += len;
+	up->rx_drops++;
+}
+
 /* An NX_FRAME_FILTER frame: the port's new EtherType list and flags. */
 static void set_filter(struct port *p, const struct nx_frame *f)
 {
