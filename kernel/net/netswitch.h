@@ -58,7 +58,12 @@ struct netswitch {
 	struct netswitch_port port[1 + NETSWITCH_PORTS];	/* [0]: the uplink */
 	const struct netswitch_uplink *up;
 	bool kick_pending;
-	struct nx_frame scratch;	/* the frame being switched */
+	/*
+	 * The frame being switched. Aligned to 8 like the ring slots, because
+	 * memcpy moves words only when both ends are: a struct nx_frame alone
+	 * is aligned to 4, and each copy to or from a slot ran byte by byte.
+	 */
+	_Alignas(8) struct nx_frame scratch;
 };
 
 /* The kernel's switch: the NIC's uplink and the apps' ports. */
