@@ -360,7 +360,7 @@ def httpd_counters(port):
 
 
 def httpd_rate(kernel):
-    """HTTPD_REQUESTS sequential HTTP/1.0 GETs of / (a 324-byte page), each
+    """HTTPD_REQUESTS sequential HTTP/1.0 GETs of / (the index page), each
     on a fresh connection from the host, to httpd behind a forward to
     10.0.2.15:80 (httpd is the first app to ask for an address). Requests
     per second of host wall time, so QEMU's emulation is in it; and guest
