@@ -102,7 +102,7 @@ static void rx_drain(void)
 			continue;
 		}
 		if (len > HDR && len <= BUF_BYTES) {
-			netswitch_from_wire((uint8_t *)buf + HDR, len - HDR);
+			netswitch_from_wire(&netswitch_system, (uint8_t *)buf + HDR, len - HDR);
 			net.stats.rx_frames++;
 		} else {
 			net.stats.rx_errors++;
@@ -112,7 +112,7 @@ static void rx_drain(void)
 	}
 	if (!n)
 		return;
-	netswitch_flush();
+	netswitch_flush(&netswitch_system);
 	if (virtq_notify_wanted(&net.rxq)) {
 		net.stats.rx_notifies++;
 		virtio_mmio_notify(&net.dev, RXQ);
@@ -299,7 +299,7 @@ int vnet_start(void)
 	net.blink = (struct blink_driver){ .name = "vnet", .unit = 0, .restart = vnet_restart,
 					   .oldest = stalled_since };
 	blink_watch(&net.blink);
-	netswitch_attach_uplink(net.mac, &uplink);
+	netswitch_attach_uplink(&netswitch_system, net.mac, &uplink);
 	kprintf("net: virtio-net %02x:%02x:%02x:%02x:%02x:%02x, irq %u\n", net.mac[0],
 		net.mac[1], net.mac[2], net.mac[3], net.mac[4], net.mac[5], net.dev.irq);
 	return 0;
