@@ -47,6 +47,12 @@ struct virtio_net_hdr {
 _Static_assert(sizeof(struct virtio_net_hdr) == 12, "virtio_net_hdr layout");
 
 #define HDR	sizeof(struct virtio_net_hdr)
+/*
+ * Receive buffers start this far into their slot, so the frame after the
+ * 12-byte header lands 8-aligned and the switch copies it a word at a time.
+ */
+#define RX_PAD	4
+_Static_assert((RX_PAD + HDR) % 8 == 0, "rx frames 8-aligned");
 
 static struct {
 	bool up;
@@ -83,7 +89,7 @@ static unsigned tx_in_flight(void)
 
 static void post_rx(uint8_t *buf)
 {
-	struct virtq_buf b = { buf, BUF_BYTES, true };
+	struct virtq_buf b = { buf + RX_PAD, BUF_BYTES - RX_PAD, true };
 
 	/* One descriptor per buffer, as many buffers as descriptors: never full. */
 	virtq_add(&net.rxq, &b, 1, buf);
@@ -101,8 +107,9 @@ static void rx_drain(void)
 			net.stats.rx_errors++;	/* a chain it was not given */
 			continue;
 		}
-		if (len > HDR && len <= BUF_BYTES) {
-			netswitch_from_wire(&netswitch_system, (uint8_t *)buf + HDR, len - HDR);
+		if (len > HDR && len <= BUF_BYTES - RX_PAD) {
+			netswitch_from_wire(&netswitch_system, (uint8_t *)buf + RX_PAD + HDR,
+					    len - HDR);
 			net.stats.rx_frames++;
 		} else {
 			net.stats.rx_errors++;

@@ -25,14 +25,13 @@
 #include "net/switchbench.h"
 
 #define BATCH		NX_NET_RING_SLOTS
-#define VIRTIO_HDR	12	/* struct virtio_net_hdr before each received frame */
+#define RX_FRAME_OFF	16	/* as the driver's: 4 bytes of pad, the 12-byte header */
 #define BENCH_PAGES	((sizeof(struct bench) + PAGE_SIZE - 1) / PAGE_SIZE)
 
 struct bench {
 	/*
 	 * First, so that it is page-aligned like the driver's 2 KiB buffers:
-	 * the frame starts VIRTIO_HDR bytes in, off 8-byte alignment, which
-	 * the switch's copy pays for in the driver too.
+	 * the frame starts where the driver's does, RX_FRAME_OFF bytes in.
 	 */
 	uint8_t rx_buf[2048];
 	struct netswitch sw;
@@ -107,7 +106,7 @@ static void set_macs(uint8_t *frame, const uint8_t *dst, const uint8_t *src)
 /* @frames frames to @dst from the wire; ticks spent in the switch. */
 static uint64_t from_wire(struct bench *b, const uint8_t *dst, uint64_t frames)
 {
-	uint8_t *frame = b->rx_buf + VIRTIO_HDR;
+	uint8_t *frame = b->rx_buf + RX_FRAME_OFF;
 	uint64_t ticks = 0;
 
 	set_macs(frame, dst, gateway);
