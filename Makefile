@@ -231,7 +231,7 @@ RUN_IMAGE := $(if $(filter core,$(PROFILE)),$(B)/boot/nexus-boot-core.elf,\
 run: deps
 	@$(MAKE) --no-print-directory $(RUN_IMAGE)
 	@echo "Nexus: quit with Ctrl-A then X, or type 'poweroff'."
-	$(if $(PROFILE),,@echo "Web: type 'run -b httpd' first, then open http://127.0.0.1:$(HTTP_PORT)/ (live page: /status)")
+	$(if $(filter core dragonbox,$(PROFILE)),,@echo "Web: type 'run -b httpd' first, then open http://127.0.0.1:$(HTTP_PORT)/ (live page: /status)")
 ifeq ($(PROFILE),core)
 	$(QEMU) -M virt,gic-version=3,virtualization=on -cpu cortex-a72 -m 1G \
 		-nographic -nic none -kernel $(B)/boot/nexus-boot-core.elf

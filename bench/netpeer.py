@@ -9,6 +9,9 @@ guest -> host: the host listens on 127.0.0.1; the guest connects to
     10.0.2.2 (Nexus: `netbench send`, Linux: `peer tcp_source`) and sends
     until it closes.
 
+http_gets, for httpd's request rate: sequential HTTP/1.0 requests, each
+on a fresh connection.
+
 Throughput is bytes over host wall-clock time, so it includes QEMU's own
 emulation of the NIC and of user networking; both guests run on the same
 QEMU with the same options, one after the other, and only their ratio is
@@ -79,3 +82,29 @@ def guest_to_host(sock, nbytes, timeout=120):
     if total != nbytes:
         raise RuntimeError(f"host received {total} of {nbytes} bytes")
     return nbytes / elapsed / 1e6
+
+
+def http_get(port, path="/", timeout=20):
+    """Status line and body of one HTTP/1.0 GET to 127.0.0.1:port."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+        s.sendall(f"GET {path} HTTP/1.0\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(CHUNK):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return head.split(b"\r\n")[0].decode("latin-1"), body
+
+
+def http_gets(port, count, path="/"):
+    """Seconds of host wall time for `count` GETs one after the other, each
+    on its own connection and answered 200 with the same body; and the
+    body's length."""
+    status, first = http_get(port, path)
+    if " 200 " not in status:
+        raise RuntimeError(f"GET {path}: {status}")
+    t0 = time.monotonic()
+    for i in range(count):
+        status, body = http_get(port, path)
+        if " 200 " not in status or body != first:
+            raise RuntimeError(f"GET {path} #{i}: {status}, {len(body)} bytes")
+    return time.monotonic() - t0, len(first)

@@ -79,6 +79,9 @@ def boot_instructions(kernel, el2):
 
 
 GUEST_BENCH_ITERS = 20000
+# The monitor's NetSwitch figures (kernel/net/switchbench.c): wire -> one
+# app port, wire broadcast -> every app port, app port -> wire.
+NETSWITCH_FIGURES = ("net_in", "net_bc", "net_out")
 
 
 def guest_microbenchmarks(kernel, hv=None):
@@ -95,7 +98,12 @@ def guest_microbenchmarks(kernel, hv=None):
     figures = {"boot_to_prompt": {"insns_per_op": prompt, "ops": 1}}
     for name, value, ops in re.findall(r"bench (\w+)\s+([\d.]+) ns/op \((\d+) ops\)", out):
         figures[name] = {"insns_per_op": float(value), "ops": int(ops)}
-    want = {"switch", "ring", "rtt", "timer"} | ({"hvc"} if hv else set())
+    # The NetSwitch's figures are per frame of this size, broadcast to that many ports.
+    basis = re.search(r"bench net: (\d+)-byte frames, broadcast to (\d+) ports", out)
+    for name in NETSWITCH_FIGURES if basis else ():
+        figures.get(name, {}).update(frame_bytes=int(basis.group(1)),
+                                     broadcast_ports=int(basis.group(2)))
+    want = {"switch", "ring", "rtt", "timer", *NETSWITCH_FIGURES} | ({"hvc"} if hv else set())
     if not want <= set(figures):
         raise SystemExit(f"bench: the guest printed no complete figures:\n{out}")
     return figures
@@ -289,6 +297,40 @@ def storage(kernel):
     return figures
 
 
+RESTARTS = 5
+
+
+def driver_restart(debug_kernel):
+    """Blink restarting a crashed virtio-blk driver in the middle of a
+    ringful of requests (the monitor's `blk test 2048 crash`), RESTARTS
+    times: fault to the driver running again with every pending request
+    back on the ring (CPU only: instructions), and fault to the next
+    request served (guest time, the host's disk I/O included)."""
+    tmp = tempfile.mkdtemp(prefix="nexus-restart-")
+    disk = os.path.join(tmp, "scratch.img")
+    with open(disk, "wb") as f:
+        f.truncate(16 << 20)
+    m = Machine(qemu_command(kernel=debug_kernel, icount="idle-real",
+                             extra=disk_args([disk], cache="unsafe")), 300)
+    back, served = [], []
+    try:
+        m.boot()
+        for _ in range(RESTARTS):
+            out = m.cmd("blk test 2048 crash", timeout=300)
+            if "read back equal: PASS" not in out:
+                raise SystemExit(f"bench: blk test with a crash failed:\n{out}")
+            info = m.cmd("blk info")
+            back.append(int(re.search(r"running again, requests back on the ring: (\d+) ns",
+                                      info).group(1)))
+            served.append(int(re.search(r"next request served: (\d+) ns", info).group(1)))
+    finally:
+        m.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"fault_to_driver_back_insns": sorted(back)[len(back) // 2],
+            "fault_to_request_served_ns": sorted(served)[len(served) // 2],
+            "runs": RESTARTS, "back_insns_all": back, "served_ns_all": served}
+
+
 NET_MEGABYTES = 16
 
 
@@ -329,6 +371,62 @@ def network(kernel):
             "qemu_icount": "shift=0,align=off,sleep=on", "timed_by": "host wall clock"}
 
 
+HTTPD_REQUESTS = 2000
+HTTPD_WARMUP = 20
+
+
+def fiber_cpu_ticks(m, name):
+    """A fiber's CPU time in counter ticks, from the shell's `energy`."""
+    out = shell_cmd(m, "energy")
+    found = re.search(rf"^\s*\d+ {name}\s+\w+\s+-?\d+\s+(\d+)", out, re.M)
+    if not found:
+        raise SystemExit(f"bench: no fiber {name} in `energy`:\n{out}")
+    return int(found.group(1))
+
+
+def httpd_counters(port):
+    """Frames in and out and rests so far, from httpd's /status."""
+    _, page = netpeer.http_get(port, "/status")
+    found = re.search(rb"membrane: (\d+) frames in, (\d+) out, .* (\d+) rests", page)
+    if not found:
+        raise SystemExit(f"bench: httpd /status without Membrane counters:\n{page}")
+    return [int(x) for x in found.groups()]
+
+
+def httpd_rate(kernel):
+    """HTTPD_REQUESTS sequential HTTP/1.0 GETs of / (the index page), each
+    on a fresh connection from the host, to httpd behind a forward to
+    10.0.2.15:80 (httpd is the first app to ask for an address). Requests
+    per second of host wall time, so QEMU's emulation is in it; and guest
+    instructions per request from the CPU time of httpd and of the driver
+    fiber, which under -icount ... sleep=on is instructions. The warm-up
+    fills httpd's file cache."""
+    fwd = free_port()
+    m = Machine(qemu_command(kernel=kernel, icount="idle-real",
+                             extra=net_args([(fwd, 80)])), 600)
+    try:
+        shell_boot(m)
+        m.send("run -b httpd\r")
+        m.child.expect(r"httpd: serving /www on 10\.0\.2\.15:80", timeout=120)
+        shell_cmd(m, "")
+        netpeer.http_gets(fwd, HTTPD_WARMUP)
+        frames_in, frames_out, rests = httpd_counters(fwd)
+        cpu = {f: fiber_cpu_ticks(m, f) for f in ("httpd", "vnet")}
+        seconds, size = netpeer.http_gets(fwd, HTTPD_REQUESTS)
+        cpu = {f: fiber_cpu_ticks(m, f) - cpu[f] for f in cpu}
+        after = httpd_counters(fwd)
+    finally:
+        m.close()
+    per_request = {f"{f}_insns_per_request": ticks * 16 / HTTPD_REQUESTS  # 16 per tick
+                   for f, ticks in cpu.items()}
+    return dict(per_request, requests=HTTPD_REQUESTS, page_bytes=size,
+                requests_per_s=HTTPD_REQUESTS / seconds,
+                frames_in_per_request=(after[0] - frames_in) / HTTPD_REQUESTS,
+                frames_out_per_request=(after[1] - frames_out) / HTTPD_REQUESTS,
+                rests=after[2] - rests, qemu_icount="shift=0,align=off,sleep=on",
+                timed_by="host wall clock")
+
+
 def main(kernel, debug_kernel, results_dir, host_bins):
     sys.stdout = open(os.devnull, "w")	# the console logs of the runs
     boot_el1 = [boot_instructions(kernel, False) for _ in range(2)]
@@ -346,6 +444,8 @@ def main(kernel, debug_kernel, results_dir, host_bins):
     linux_cell, linux_cell_boot = linux_peer(results_dir, cell=True)
     fs = storage(kernel)
     net = network(kernel)
+    restart = driver_restart(debug_kernel)
+    httpd = httpd_rate(kernel)
     sys.stdout = sys.__stdout__
     host = host_benches(host_bins, results_dir)
 
@@ -367,6 +467,9 @@ def main(kernel, debug_kernel, results_dir, host_bins):
         "rumkv": dict(hv_sizes, stage2_fault_to_terminated_insns=fault_cost,
                       psci_cpu_on_insns=cpu_on_cost),
         "network_tcp": net,
+        "blk_driver_restart": dict(restart, qemu_icount="shift=0,align=off,sleep=on"),
+        "network_httpd": httpd,
+        "network_switch_insns_per_frame": {k: guest[k] for k in NETSWITCH_FIGURES},
         "storage_fsbench": dict(fs, small_files=FSBENCH_FILES,
                                 qemu_icount="shift=0,align=off,sleep=on",
                                 disks="cache=unsafe"),
@@ -419,6 +522,28 @@ def main(kernel, debug_kernel, results_dir, host_bins):
         (f"{way.replace('_', ' ')}", f"Rumpk {net['rumpk'][way + '_mbps']:.1f} vs Linux "
          f"{net['linux'][way + '_mbps']:.1f}  = {net['rumpk_over_linux'][way]:.2f}x")
         for way in ("host_to_guest", "guest_to_host")])
+    sw = guest["net_in"]
+    print_table(f"Network: the NetSwitch alone, instructions per {sw['frame_bytes']}-byte "
+                "frame (monitor `bench`, a switch of its own)", [
+        ("wire -> one app port (the driver's call)", f"{sw['insns_per_op']:,.1f}"),
+        (f"wire broadcast -> {sw['broadcast_ports']} app ports",
+         f"{guest['net_bc']['insns_per_op']:,.1f}"),
+        ("app port -> wire (an app's notify)", f"{guest['net_out']['insns_per_op']:,.1f}"),
+    ])
+    print_table(f"Network: httpd, {HTTPD_REQUESTS} sequential GETs of a {httpd['page_bytes']}-byte "
+                "page from the host, a connection each", [
+        ("requests per second of host time", f"{httpd['requests_per_s']:,.0f}"),
+        ("guest instructions per request: httpd / driver fiber",
+         f"{httpd['httpd_insns_per_request']:,.0f} / {httpd['vnet_insns_per_request']:,.0f}"),
+        ("frames per request in / out; httpd's rests", f"{httpd['frames_in_per_request']:.2f} / "
+         f"{httpd['frames_out_per_request']:.2f}; {httpd['rests']}"),
+    ])
+    print_table(f"Blink: virtio-blk driver crash under load (median of {RESTARTS})", [
+        ("fault to driver running, requests replayed",
+         f"{restart['fault_to_driver_back_insns']:,} instructions"),
+        ("fault to the next request served",
+         f"{restart['fault_to_request_served_ns'] / 1000:,.0f} us guest time (goal < 2 ms)"),
+    ])
     lc = result["linux_cell_over_bare"]
     print_table("RumKV: the same Linux 6.1 guest as a cell vs bare (instructions)", [
         ("boot to /init (cell: nexus-boot + RumKV included)",

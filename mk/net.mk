@@ -1,15 +1,16 @@
 # Networking (docs/net.md): the NetSwitch (kernel/net/), the only network
 # code in the kernel, portable so that the hosted build and the host test
-# run the same code; the virtio-net driver that is its uplink, and the
+# run the same code, and its benchmark for the monitor's `bench` (which
+# kbench.c calls in every build); the virtio-net driver that is its uplink, and the
 # monitor's `net` command (kernel only: the hosted build gets a stub); the
 # port channel apps open with chan_open(NX_CHAN_NET); and nettest, the app
 # that shows a port working end to end.
 
 NET_SRCS := kernel/net/netswitch.c
 
-KERNEL_SRCS += $(NET_SRCS) kernel/sys/svc_net.c kernel/drivers/virtio_net.c \
-	       kernel/drivers/net_cmd.c
-HOSTED_SRCS += $(NET_SRCS) kernel/arch/hosted/net_cmd.c
+KERNEL_SRCS += $(NET_SRCS) kernel/net/switchbench.c kernel/sys/svc_net.c \
+	       kernel/drivers/virtio_net.c kernel/drivers/net_cmd.c
+HOSTED_SRCS += $(NET_SRCS) kernel/net/switchbench.c kernel/arch/hosted/net_cmd.c
 
 UNIT_TESTS += netswitch
 test_netswitch_SRCS := $(NET_SRCS) lib/ion/ring.c

@@ -86,48 +86,41 @@ blake3() {
 	echo "third_party: blake3 from $(basename "$deb")"
 }
 
-libsodium() {
-	local dst="$tp/libsodium" tmp="$tp/.libsodium-src" dsc
+# debian_source PKG FILE...: PKG's source, Debian's patches applied, in
+# build/third_party/PKG; each FILE must be there.
+debian_source() {
+	local pkg=$1 dst="$tp/$1" tmp="$tp/.$1-src" dsc f
+	shift
 	[ -e "$dst/.stamp" ] && return 0
-	if ! fetch_source libsodium "$tmp"; then
-		echo "third_party: cannot fetch libsodium: 'apt-get source libsodium' failed (is a deb-src entry configured? run scripts/deps.sh)" >&2
+	if ! fetch_source "$pkg" "$tmp"; then
+		echo "third_party: cannot fetch $pkg: 'apt-get source $pkg' failed (is a deb-src entry configured? run scripts/deps.sh)" >&2
 		exit 1
 	fi
-	dsc=$(ls "$tmp"/libsodium_*.dsc)
+	dsc=$(ls "$tmp"/"$pkg"_*.dsc)
 	rm -rf "$dst"
-	# dpkg-source applies debian/patches; --no-check because no Debian
-	# keyring need be installed (apt already checked the index).
-	# It also leaves a copy of the tarballs beside its output, so unpack
-	# inside the scratch directory and move the tree out.
+	# dpkg-source applies debian/patches (they carry the security fixes);
+	# --no-check because no Debian keyring need be installed (apt already
+	# checked the index). It also leaves a copy of the tarballs beside its
+	# output, so unpack inside the scratch directory and move the tree out.
 	dpkg-source -q --no-check -x "$dsc" "$tmp/src" >/dev/null
 	mv "$tmp/src" "$dst"
-	[ -e "$dst/src/libsodium/crypto_sign/ed25519/ref10/sign.c" ] || {
-		echo "third_party: ed25519 sources not found in $dsc" >&2
-		exit 1
-	}
-	echo "libsodium $(basename "$dsc")" >"$dst/.stamp"
+	for f in "$@"; do
+		[ -e "$dst/$f" ] || {
+			echo "third_party: $f not found in $dsc" >&2
+			exit 1
+		}
+	done
+	echo "$pkg $(basename "$dsc")" >"$dst/.stamp"
 	rm -rf "$tmp"
-	echo "third_party: libsodium from $(basename "$dsc")"
+	echo "third_party: $pkg from $(basename "$dsc")"
+}
+
+libsodium() {
+	debian_source libsodium src/libsodium/crypto_sign/ed25519/ref10/sign.c
 }
 
 lwip() {
-	local dst="$tp/lwip" tmp="$tp/.lwip-src" dsc
-	[ -e "$dst/.stamp" ] && return 0
-	if ! fetch_source lwip "$tmp"; then
-		echo "third_party: cannot fetch lwip: 'apt-get source lwip' failed (is a deb-src entry configured? run scripts/deps.sh)" >&2
-		exit 1
-	fi
-	dsc=$(ls "$tmp"/lwip_*.dsc)
-	rm -rf "$dst"
-	dpkg-source -q --no-check -x "$dsc" "$tmp/src" >/dev/null
-	mv "$tmp/src" "$dst"
-	[ -e "$dst/src/core/tcp.c" ] && [ -e "$dst/src/include/lwip/opt.h" ] || {
-		echo "third_party: lwIP core sources not found in $dsc" >&2
-		exit 1
-	}
-	echo "lwip $(basename "$dsc")" >"$dst/.stamp"
-	rm -rf "$tmp"
-	echo "third_party: lwip from $(basename "$dsc")"
+	debian_source lwip src/core/tcp.c src/include/lwip/opt.h
 }
 
 if [ $# -eq 0 ]; then

@@ -12,6 +12,8 @@
 #include "core/sched.h"
 #include "ion/link.h"
 #include "mm/page_alloc.h"
+#include "net/netswitch.h"
+#include "net/switchbench.h"
 
 #include <nexus/hypercall.h>
 
@@ -22,6 +24,8 @@ static struct {
 	uint64_t start, end;		/* ticks, set by the measured fiber */
 	uint64_t latency;		/* timer: sum of wake-up delays */
 	struct ion_link ping, pong;
+	struct switchbench net;		/* ticks per figure */
+	int net_err;
 } b;
 
 static void report(const char *name, uint64_t ticks, uint64_t ops)
@@ -126,6 +130,13 @@ static void timer_sleeper(void *arg)
 	}
 }
 
+/* The NetSwitch's own cost per frame, on a switch of the bench's own. */
+static void switch_frames(void *arg)
+{
+	(void)arg;
+	b.net_err = switchbench_run(b.iters, &b.net);
+}
+
 /* In a RumKV cell: the cheapest hypercall, there and back. */
 static void hvc_roundtrip(void *arg)
 {
@@ -136,6 +147,19 @@ static void hvc_roundtrip(void *arg)
 	for (uint64_t i = 0; i < b.iters; i++)
 		hal_hypercall(NX_HC_VERSION, 0, &x1);
 	b.end = hal_time_now();
+}
+
+static void report_net(uint64_t frames)
+{
+	if (b.net_err) {
+		kprintf("bench: NetSwitch figures failed (%d)\n", b.net_err);
+		return;
+	}
+	kprintf("bench net: %u-byte frames, broadcast to %u ports\n", SWITCHBENCH_FRAME_LEN,
+		NETSWITCH_PORTS);
+	report("net_in", b.net.unicast, frames);
+	report("net_bc", b.net.broadcast, frames);
+	report("net_out", b.net.to_wire, frames);
 }
 
 static int setup_links(void *mem, size_t half)
@@ -173,6 +197,8 @@ void kbench_cmd(int argc, char **argv)
 	if (run(timer_sleeper, NULL, SCHED_PHOTON) == 0)
 		report("timer", b.latency, b.iters);
 	b.iters = n;
+	if (run(switch_frames, NULL, SCHED_MATTER) == 0)
+		report_net(n);
 	if (hardpledge_under_rumkv() && run(hvc_roundtrip, NULL, SCHED_MATTER) == 0)
 		report("hvc", b.end - b.start, n);
 	page_free_n(mem, 4);

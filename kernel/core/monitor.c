@@ -202,7 +202,7 @@ static const struct command commands[] = {
 	{ "spawn-demo", "KIND", "start a demo fiber (no KIND: list them)", demo_cmd_spawn },
 	{ "sched-test", "photon", "check that a woken Photon fiber runs before Matter", demo_cmd_sched_test },
 	{ "ring-test", "[N]", "ping-pong N messages between two fibers over rings", demo_cmd_ring_test },
-	{ "bench", "[N]", "switch, ring, round-trip and timer-latency figures", kbench_cmd },
+	{ "bench", "[N]", "switch, ring, round-trip, timer-latency and NetSwitch figures", kbench_cmd },
 	{ "panic-test", "[wx|null|stack]", "fault on purpose to show the panic screen", cmd_panic_test },
 	{ "hardpledge", "[MASK]", "RumKV: keep only these device classes (default console)", hardpledge_cmd },
 	{ "hv-info", "", "RumKV: this cell and its trap counts", hvinfo_cmd },

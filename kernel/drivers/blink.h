@@ -32,6 +32,7 @@ struct blink_driver {
 	/* Blink's own state. */
 	bool dead;
 	uint64_t died_at;		/* when the fault or hang was seen */
+	uint64_t restart_ticks;		/* last restart: fault to the driver running again */
 	unsigned restarts;
 };
 

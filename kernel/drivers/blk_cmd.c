@@ -56,12 +56,12 @@ static void blk_info_cmd(void)
 		(unsigned long)i.submitted, (unsigned long)i.completed,
 		(unsigned long)i.errors, (unsigned long)i.interrupts,
 		(unsigned long)i.notifies, (unsigned long)i.replayed);
+	if (i.restart_ticks)
+		kprintf("restart:  fault to the driver running again, requests back on "
+			"the ring: %lu ns\n", (unsigned long)clock_ticks_to_ns(i.restart_ticks));
 	if (i.restart_latency)
-		kprintf("restart:  fault to the next request served: %lu ticks "
-			"(%lu instructions under icount), %lu us\n",
-			(unsigned long)i.restart_latency,
-			(unsigned long)(i.restart_latency * 16),
-			(unsigned long)(clock_ticks_to_ns(i.restart_latency) / 1000));
+		kprintf("restart:  fault to the next request served: %lu ns\n",
+			(unsigned long)clock_ticks_to_ns(i.restart_latency));
 }
 
 static void blk_read_cmd(uint64_t sector)

@@ -45,7 +45,7 @@ static void print_ports(void)
 
 	kprintf("port app  name            mac                rx frames    bytes  drops "
 		"filtered  tx frames    bytes  drops  filter\n");
-	for (unsigned i = 0; netswitch_info(i, &p) > 0; i++) {
+	for (unsigned i = 0; netswitch_info(&netswitch_system, i, &p) > 0; i++) {
 		kprintf("%4u %4u  %-15s ", p.port, p.app_id, p.name);
 		print_mac(p.mac);
 		kprintf("  %9lu %8lu %6lu %8lu  %9lu %8lu %6lu ",

@@ -414,6 +414,7 @@ int vblk_info(unsigned disk, struct vblk_info *out)
 		.notifies = d->notifies,
 		.replayed = d->replayed,
 		.restart_latency = d->restart_latency,
+		.restart_ticks = d->blink.restart_ticks,
 	};
 	return 0;
 }

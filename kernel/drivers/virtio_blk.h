@@ -70,6 +70,7 @@ struct vblk_info {
 	uint64_t submitted, completed, errors, interrupts, notifies;
 	uint64_t replayed;		/* put on a new ring by a restart */
 	uint64_t restart_latency;	/* ticks from the last fault to a request served */
+	uint64_t restart_ticks;		/* ticks from it to the driver running again */
 };
 
 /*

@@ -47,6 +47,12 @@ struct virtio_net_hdr {
 _Static_assert(sizeof(struct virtio_net_hdr) == 12, "virtio_net_hdr layout");
 
 #define HDR	sizeof(struct virtio_net_hdr)
+/*
+ * Receive buffers start this far into their slot, so the frame after the
+ * 12-byte header lands 8-aligned and the switch copies it a word at a time.
+ */
+#define RX_PAD	4
+_Static_assert((RX_PAD + HDR) % 8 == 0, "rx frames 8-aligned");
 
 static struct {
 	bool up;
@@ -83,7 +89,7 @@ static unsigned tx_in_flight(void)
 
 static void post_rx(uint8_t *buf)
 {
-	struct virtq_buf b = { buf, BUF_BYTES, true };
+	struct virtq_buf b = { buf + RX_PAD, BUF_BYTES - RX_PAD, true };
 
 	/* One descriptor per buffer, as many buffers as descriptors: never full. */
 	virtq_add(&net.rxq, &b, 1, buf);
@@ -101,8 +107,9 @@ static void rx_drain(void)
 			net.stats.rx_errors++;	/* a chain it was not given */
 			continue;
 		}
-		if (len > HDR && len <= BUF_BYTES) {
-			netswitch_from_wire((uint8_t *)buf + HDR, len - HDR);
+		if (len > HDR && len <= BUF_BYTES - RX_PAD) {
+			netswitch_from_wire(&netswitch_system, (uint8_t *)buf + RX_PAD + HDR,
+					    len - HDR);
 			net.stats.rx_frames++;
 		} else {
 			net.stats.rx_errors++;
@@ -112,7 +119,7 @@ static void rx_drain(void)
 	}
 	if (!n)
 		return;
-	netswitch_flush();
+	netswitch_flush(&netswitch_system);
 	if (virtq_notify_wanted(&net.rxq)) {
 		net.stats.rx_notifies++;
 		virtio_mmio_notify(&net.dev, RXQ);
@@ -130,8 +137,8 @@ static void rx_count_lost(void)
 	void *buf;
 
 	for (unsigned n = 0; n < net.rxq.size && virtq_get_used(&net.rxq, &buf, &len); n++) {
-		if (buf && len > HDR && len <= BUF_BYTES) {
-			netswitch_wire_lost(len - HDR);
+		if (buf && len > HDR && len <= BUF_BYTES - RX_PAD) {
+			netswitch_wire_lost(&netswitch_system, len - HDR);
 			net.stats.rx_lost++;
 		} else {
 			net.stats.rx_errors++;
@@ -319,7 +326,7 @@ int vnet_start(void)
 	net.blink = (struct blink_driver){ .name = "vnet", .unit = 0, .restart = vnet_restart,
 					   .oldest = stalled_since };
 	blink_watch(&net.blink);
-	netswitch_attach_uplink(net.mac, &uplink);
+	netswitch_attach_uplink(&netswitch_system, net.mac, &uplink);
 	kprintf("net: virtio-net %02x:%02x:%02x:%02x:%02x:%02x, irq %u\n", net.mac[0],
 		net.mac[1], net.mac[2], net.mac[3], net.mac[4], net.mac[5], net.dev.irq);
 	return 0;

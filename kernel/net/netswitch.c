@@ -17,23 +17,7 @@
 #define ETHERTYPE_OFF	12
 #define FILTER_FLAGS	NX_NETF_MULTICAST	/* what an app may ask for */
 
-struct port {
-	bool open;
-	bool wake_pending;		/* got frames since the last flush */
-	struct ion_ring *tx, *rx;	/* kernel views; the uplink has none */
-	netswitch_wake_fn *wake;
-	void *ctx;
-	struct nx_netport_info info;	/* identity, filter and counters */
-};
-
-static struct {
-	struct port port[1 + NETSWITCH_PORTS];	/* [0]: the uplink */
-	const struct netswitch_uplink *up;
-	bool kick_pending;
-	struct nx_frame scratch;	/* the frame being switched */
-} sw = {
-	.port[0] = { .open = true, .info = { .flags = NX_NETF_UPLINK, .name = "uplink" } },
-};
+struct netswitch netswitch_system;
 
 static const uint8_t broadcast[ETH_ALEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
@@ -47,12 +31,12 @@ static uint16_t ethertype(const struct nx_frame *f)
 	return (uint16_t)(f->data[ETHERTYPE_OFF] << 8 | f->data[ETHERTYPE_OFF + 1]);
 }
 
-static struct port *app_port(unsigned n)
+static struct netswitch_port *app_port(struct netswitch *sw, unsigned n)
 {
-	return n >= 1 && n <= NETSWITCH_PORTS && sw.port[n].open ? &sw.port[n] : NULL;
+	return n >= 1 && n <= NETSWITCH_PORTS && sw->port[n].open ? &sw->port[n] : NULL;
 }
 
-static bool filter_passes(const struct port *p, uint16_t type)
+static bool filter_passes(const struct netswitch_port *p, uint16_t type)
 {
 	bool listed = false;
 
@@ -67,7 +51,7 @@ static bool filter_passes(const struct port *p, uint16_t type)
 }
 
 /* Put @f on @p's rx ring. False if the filter refused it. */
-static bool deliver(struct port *p, const struct nx_frame *f)
+static bool deliver(struct netswitch_port *p, const struct nx_frame *f)
 {
 	if (!filter_passes(p, ethertype(f))) {
 		p->info.rx_filtered++;
@@ -89,13 +73,14 @@ static bool deliver(struct port *p, const struct nx_frame *f)
  * multicast. A group frame never goes back to @from. True if any port's
  * filter took it.
  */
-static bool deliver_local(const struct nx_frame *f, const struct port *from)
+static bool deliver_local(struct netswitch *sw, const struct nx_frame *f,
+			  const struct netswitch_port *from)
 {
 	const uint8_t *dst = f->data;
 	bool wanted = false;
 
 	for (unsigned n = 1; n <= NETSWITCH_PORTS; n++) {
-		struct port *p = &sw.port[n];
+		struct netswitch_port *p = &sw->port[n];
 		bool named = is_group(dst) ?
 			     p != from && (!memcmp(dst, broadcast, ETH_ALEN) ||
 					   p->info.flags & NX_NETF_MULTICAST) :
@@ -107,30 +92,30 @@ static bool deliver_local(const struct nx_frame *f, const struct port *from)
 	return wanted;
 }
 
-static bool owned_locally(const uint8_t *mac)
+static bool owned_locally(const struct netswitch *sw, const uint8_t *mac)
 {
 	for (unsigned n = 1; n <= NETSWITCH_PORTS; n++)
-		if (sw.port[n].open && !memcmp(mac, sw.port[n].info.mac, ETH_ALEN))
+		if (sw->port[n].open && !memcmp(mac, sw->port[n].info.mac, ETH_ALEN))
 			return true;
 	return false;
 }
 
-static void to_wire(const struct nx_frame *f)
+static void to_wire(struct netswitch *sw, const struct nx_frame *f)
 {
-	struct nx_netport_info *up = &sw.port[0].info;
+	struct nx_netport_info *up = &sw->port[0].info;
 
-	if (!sw.up || sw.up->send(f)) {
+	if (!sw->up || sw->up->send(f)) {
 		up->tx_drops++;			/* no NIC, or its queue is full */
 		return;
 	}
 	up->tx_frames++;
 	up->tx_bytes += f->len;
-	sw.kick_pending = true;
+	sw->kick_pending = true;
 }
 
-void netswitch_from_wire(const void *data, unsigned len)
+void netswitch_from_wire(struct netswitch *sw, const void *data, unsigned len)
 {
-	struct nx_netport_info *up = &sw.port[0].info;
+	struct nx_netport_info *up = &sw->port[0].info;
 
 	up->rx_frames++;
 	up->rx_bytes += len;
@@ -138,17 +123,17 @@ void netswitch_from_wire(const void *data, unsigned len)
 		up->rx_drops++;
 		return;
 	}
-	sw.scratch.len = (uint16_t)len;
-	sw.scratch.kind = NX_FRAME_DATA;
-	sw.scratch.pad = 0;
-	memcpy(sw.scratch.data, data, len);
-	if (!deliver_local(&sw.scratch, NULL))
+	sw->scratch.len = (uint16_t)len;
+	sw->scratch.kind = NX_FRAME_DATA;
+	sw->scratch.pad = 0;
+	memcpy(sw->scratch.data, data, len);
+	if (!deliver_local(sw, &sw->scratch, NULL))
 		up->rx_drops++;			/* nobody wanted it */
 }
 
-void netswitch_wire_lost(unsigned len)
+void netswitch_wire_lost(struct netswitch *sw, unsigned len)
 {
-	struct nx_netport_info *up = &sw.port[0].info;
+	struct nx_netport_info *up = &sw->port[0].info;
 
 	up->rx_frames++;
 	up->rx_bytes += len;
@@ -156,7 +141,7 @@ void netswitch_wire_lost(unsigned len)
 }
 
 /* An NX_FRAME_FILTER frame: the port's new EtherType list and flags. */
-static void set_filter(struct port *p, const struct nx_frame *f)
+static void set_filter(struct netswitch_port *p, const struct nx_frame *f)
 {
 	struct nx_net_filter filt;
 
@@ -174,7 +159,7 @@ static void set_filter(struct port *p, const struct nx_frame *f)
 }
 
 /* @f is the kernel's copy of a slot of @p's tx ring. */
-static void from_port(struct port *p, const struct nx_frame *f)
+static void from_port(struct netswitch *sw, struct netswitch_port *p, const struct nx_frame *f)
 {
 	const uint8_t *dst = f->data;
 
@@ -190,83 +175,85 @@ static void from_port(struct port *p, const struct nx_frame *f)
 	p->info.tx_frames++;
 	p->info.tx_bytes += f->len;
 	if (is_group(dst)) {
-		deliver_local(f, p);
-		to_wire(f);
-	} else if (owned_locally(dst)) {
-		deliver_local(f, p);		/* hairpin: never on the wire */
+		deliver_local(sw, f, p);
+		to_wire(sw, f);
+	} else if (owned_locally(sw, dst)) {
+		deliver_local(sw, f, p);	/* hairpin: never on the wire */
 	} else {
-		to_wire(f);
+		to_wire(sw, f);
 	}
 }
 
-unsigned netswitch_port_tx(unsigned n)
+unsigned netswitch_port_tx(struct netswitch *sw, unsigned n)
 {
-	struct port *p = app_port(n);
+	struct netswitch_port *p = app_port(sw, n);
 	unsigned taken = 0;
 
 	if (!p)
 		return 0;
 	/* Bounded: an app that keeps refilling its ring cannot hold the kernel. */
-	while (taken < NX_NET_RING_SLOTS && ion_pop(p->tx, &sw.scratch, NULL) == 0) {
+	while (taken < NX_NET_RING_SLOTS && ion_pop(p->tx, &sw->scratch, NULL) == 0) {
 		taken++;
-		from_port(p, &sw.scratch);
+		from_port(sw, p, &sw->scratch);
 	}
-	netswitch_flush();
+	netswitch_flush(sw);
 	return taken;
 }
 
-void netswitch_flush(void)
+void netswitch_flush(struct netswitch *sw)
 {
 	for (unsigned n = 1; n <= NETSWITCH_PORTS; n++) {
-		struct port *p = &sw.port[n];
+		struct netswitch_port *p = &sw->port[n];
 
 		if (p->open && p->wake_pending) {
 			p->wake_pending = false;
 			p->wake(p->ctx);
 		}
 	}
-	if (sw.kick_pending) {
-		sw.kick_pending = false;
-		if (sw.up && sw.up->kick)
-			sw.up->kick();
+	if (sw->kick_pending) {
+		sw->kick_pending = false;
+		if (sw->up && sw->up->kick)
+			sw->up->kick();
 	}
 }
 
-void netswitch_attach_uplink(const uint8_t mac[ETH_ALEN], const struct netswitch_uplink *up)
+void netswitch_attach_uplink(struct netswitch *sw, const uint8_t mac[ETH_ALEN],
+			     const struct netswitch_uplink *up)
 {
-	sw.up = up;
+	sw->up = up;
 	if (up)
-		memcpy(sw.port[0].info.mac, mac, ETH_ALEN);
+		memcpy(sw->port[0].info.mac, mac, ETH_ALEN);
 	else
-		memset(sw.port[0].info.mac, 0, ETH_ALEN);
+		memset(sw->port[0].info.mac, 0, ETH_ALEN);
 }
 
-int netswitch_can_open(uint32_t app_id)
+int netswitch_can_open(const struct netswitch *sw, uint32_t app_id)
 {
 	int free_port = -NX_ENOSPC;
 
 	for (unsigned n = 1; n <= NETSWITCH_PORTS; n++) {
-		if (!sw.port[n].open)
+		if (!sw->port[n].open)
 			free_port = 0;
-		else if (sw.port[n].info.app_id == app_id)
+		else if (sw->port[n].info.app_id == app_id)
 			return -NX_EBUSY;
 	}
 	return free_port;
 }
 
-int netswitch_port_open(uint32_t app_id, const char *name, struct ion_ring *tx,
-			struct ion_ring *rx, netswitch_wake_fn *wake, void *ctx)
+int netswitch_port_open(struct netswitch *sw, uint32_t app_id, const char *name,
+			struct ion_ring *tx, struct ion_ring *rx, netswitch_wake_fn *wake,
+			void *ctx)
 {
-	int err = netswitch_can_open(app_id);
+	int err = netswitch_can_open(sw, app_id);
 	unsigned n = 1;
-	struct port *p;
+	struct netswitch_port *p;
 
 	if (err)
 		return err;
-	while (sw.port[n].open)
+	while (sw->port[n].open)
 		n++;
-	p = &sw.port[n];
-	*p = (struct port){ .open = true, .tx = tx, .rx = rx, .wake = wake, .ctx = ctx,
+	p = &sw->port[n];
+	*p = (struct netswitch_port){ .open = true, .tx = tx, .rx = rx, .wake = wake, .ctx = ctx,
 			    .info = { .port = n, .app_id = app_id,
 				      .mac = { 0x02, 0x4e, 0x58, 0x00, 0x00, (uint8_t)n } } };
 	for (size_t i = 0; i + 1 < sizeof(p->info.name) && name[i]; i++)
@@ -274,38 +261,32 @@ int netswitch_port_open(uint32_t app_id, const char *name, struct ion_ring *tx,
 	return (int)n;
 }
 
-void netswitch_port_close(unsigned n)
+void netswitch_port_close(struct netswitch *sw, unsigned n)
 {
-	struct port *p = app_port(n);
+	struct netswitch_port *p = app_port(sw, n);
 
 	if (p)
-		*p = (struct port){ .open = false };
+		*p = (struct netswitch_port){ .open = false };
 }
 
-int netswitch_info(unsigned index, struct nx_netport_info *out)
+int netswitch_info(const struct netswitch *sw, unsigned index, struct nx_netport_info *out)
 {
-	unsigned rows = 0;
-	const struct port *hit = NULL;
+	unsigned rows = 1;			/* the uplink's is always there */
+	const struct netswitch_port *hit = index == 0 ? &sw->port[0] : NULL;
 
-	for (unsigned n = 0; n <= NETSWITCH_PORTS; n++) {
-		if (!sw.port[n].open)
+	for (unsigned n = 1; n <= NETSWITCH_PORTS; n++) {
+		if (!sw->port[n].open)
 			continue;
 		if (rows++ == index)
-			hit = &sw.port[n];
+			hit = &sw->port[n];
 	}
 	if (!hit)
 		return -NX_ENOENT;
 	*out = hit->info;
+	if (hit == &sw->port[0]) {
+		/* Not stored, so that zeroed memory is a working switch. */
+		out->flags = NX_NETF_UPLINK;
+		memcpy(out->name, "uplink", sizeof("uplink"));
+	}
 	return (int)rows;
-}
-
-void netswitch_reset(void)
-{
-	for (unsigned n = 1; n <= NETSWITCH_PORTS; n++)
-		sw.port[n] = (struct port){ .open = false };
-	memset(&sw.port[0].info, 0, sizeof(sw.port[0].info));
-	sw.port[0].info.flags = NX_NETF_UPLINK;
-	memcpy(sw.port[0].info.name, "uplink", sizeof("uplink"));
-	sw.up = NULL;
-	sw.kick_pending = false;
 }

@@ -120,8 +120,8 @@ int64_t sys_info(struct app *a, const uint64_t *x)
 	case NX_INFO_NETPORT:
 		app_need_promise(a, NX_PLEDGE_INET, "info(netport)");
 		size = sizeof(u.netport);
-		r = netswitch_info((unsigned)(index < UINT32_MAX ? index : UINT32_MAX),
-				   &u.netport);
+		r = netswitch_info(&netswitch_system,
+				   (unsigned)(index < UINT32_MAX ? index : UINT32_MAX), &u.netport);
 		break;
 	case NX_INFO_AUDIT:
 		app_need_promise(a, NX_PLEDGE_AUDIT, "info(audit)");

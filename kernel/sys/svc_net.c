@@ -26,18 +26,18 @@ static void wake_port(void *ctx)
 
 void service_net(struct channel *c)
 {
-	netswitch_port_tx(c->svc_unit);
+	netswitch_port_tx(&netswitch_system, c->svc_unit);
 }
 
 static void close_port(struct channel *c)
 {
-	netswitch_port_close(c->svc_unit);
+	netswitch_port_close(&netswitch_system, c->svc_unit);
 }
 
 int service_net_open(struct app *a, struct channel **out)
 {
 	struct channel *c;
-	int err = netswitch_can_open(a->id), port;
+	int err = netswitch_can_open(&netswitch_system, a->id), port;
 
 	if (err)
 		return err;
@@ -45,7 +45,8 @@ int service_net_open(struct app *a, struct channel **out)
 				       sizeof(struct nx_frame), &c);
 	if (err)
 		return err;
-	port = netswitch_port_open(a->id, a->name, &c->ring[0], &c->ring[1], wake_port, c);
+	port = netswitch_port_open(&netswitch_system, a->id, a->name, &c->ring[0], &c->ring[1],
+				   wake_port, c);
 	if (port < 0) {
 		chan_leave(c, a);
 		return port;

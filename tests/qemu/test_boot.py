@@ -17,7 +17,9 @@ def test_info_shows_sane_memory(machine):
     # 4 KiB pages of the RAM above the kernel image.
     assert 120000 < info["pages_total"] <= 512 * 256
     assert info["pages_free"] > info["pages_total"] * 0.99
-    assert 0 < info["text"] < info["image"] < 2 << 20
+    # The image carries the initial app image (build/initrd.tar), where
+    # each network app has its own lwIP: about 1.3 MiB of the total.
+    assert 0 < info["text"] < info["image"] < 4 << 20
 
 
 def test_help_lists_commands(machine):

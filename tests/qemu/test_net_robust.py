@@ -29,10 +29,10 @@ LFS = os.path.join(ROOT, "build/tools/lfs")
 WWW_INDEX = os.path.join(ROOT, "user/www/index.html")
 BROADCAST = b"\xff" * 6
 FRAME_MAX = 1520		# NX_FRAME_DATA_MAX: the switch's limit
-# The driver posts 2 KiB buffers holding a 12-byte virtio-net header, and
-# the device drops, unseen by the guest, a frame no buffer can hold: the
-# oversized frames stop here, where the switch must refuse them.
-DEVICE_MAX = 2048 - 12
+# The driver posts 2 KiB buffers, 4 bytes in, holding a 12-byte virtio-net
+# header, and the device drops, unseen by the guest, a frame no buffer can
+# hold: the oversized frames stop there, where the switch must refuse them.
+DEVICE_MAX = 2048 - 4 - 12
 HOST_IP = bytes([10, 0, 2, 2])		# the host, as the user network shows it
 HOST_MAC = bytes.fromhex("52550a000202")
 PROBE_ID = 0x4e58

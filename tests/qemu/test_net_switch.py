@@ -1,7 +1,8 @@
 """The NetSwitch in the booted system: the virtio-net driver as its
 uplink on QEMU user networking, an app's port (user/nettest resolves the
 gateway 10.0.2.2 with raw ARP frames), the promise and capability a port
-needs, the port table, and Blink restarting a crashed NIC driver."""
+needs, the port table, Blink restarting a crashed NIC driver, and the
+monitor's switch benchmark leaving the system's switch alone."""
 import re
 
 import pytest
@@ -103,6 +104,22 @@ def test_crashed_nic_driver_is_restarted_and_the_port_works_again(sh):
     to_monitor(sh)
     assert re.search(r"virtio-net %s, slot \d+ irq \d+, queues rx \d+ tx \d+, "
                      r"driver generation 2" % NIC_MAC, sh.cmd("net"))
+
+
+def test_the_bench_switches_its_frames_on_a_switch_of_its_own(sh):
+    """The monitor's `bench` opens all eight ports of a switch of its own:
+    an app holding port 1 of the system's switch keeps it, and no counter
+    of that switch moves."""
+    sh.cmd("run -b httpd")
+    sh.expect(r"httpd: serving /www on 10\.0\.2\.\d+:80", timeout=60)
+    to_monitor(sh)
+    before = port_rows(sh)
+    assert before[1][1] == "httpd", before
+    out = sh.cmd("bench 200", timeout=120)
+    assert "bench net: 1514-byte frames, broadcast to 8 ports" in out, out
+    for name in ("net_in", "net_bc", "net_out"):
+        assert re.search(rf"bench {name}\s+[1-9][\d.]* ns/op \(200 ops\)", out), out
+    assert port_rows(sh) == before
 
 
 def test_without_a_nic_there_is_no_driver_and_ports_still_open():

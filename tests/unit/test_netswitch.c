@@ -1,8 +1,9 @@
 /*
  * The NetSwitch on the host: forwarding by destination MAC, group
  * frames, EtherType filters, drops that never block another port,
- * spoofing, hairpin, malformed frames, and ports closing and reopening.
- * The NIC is a stub that records what the switch sends to the wire.
+ * spoofing, hairpin, malformed frames, ports closing and reopening, and
+ * a second switch that shares nothing with the first. The NIC is a stub
+ * that records what the switch sends to the wire.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,6 +34,8 @@ static struct {
 	unsigned nsent, kicks;
 	unsigned room;			/* frames the NIC still takes */
 } wire;
+
+static struct netswitch sw;
 
 static const uint8_t nic_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
@@ -82,14 +85,14 @@ static void port_open(struct app_port *a, uint32_t app_id, const char *name)
 				       sizeof(struct nx_frame)), 0);
 	assert_int_equal(ion_ring_attach(&a->tx, a->mem[0], n), 0);
 	assert_int_equal(ion_ring_attach(&a->rx, a->mem[1], n), 0);
-	a->port = netswitch_port_open(app_id, name, &a->kernel_tx, &a->kernel_rx,
+	a->port = netswitch_port_open(&sw, app_id, name, &a->kernel_tx, &a->kernel_rx,
 				      count_wake, a);
 	assert_true(a->port >= 1);
 }
 
 static void port_close(struct app_port *a)
 {
-	netswitch_port_close((unsigned)a->port);
+	netswitch_port_close(&sw, (unsigned)a->port);
 	free(a->mem[0]);
 	free(a->mem[1]);
 }
@@ -119,15 +122,15 @@ static void from_wire(const uint8_t dst[6], uint16_t type, unsigned len)
 {
 	struct nx_frame f = frame(dst, outside, type, len);
 
-	netswitch_from_wire(f.data, len);
-	netswitch_flush();
+	netswitch_from_wire(&sw, f.data, len);
+	netswitch_flush(&sw);
 }
 
 /* The app pushes @f on its tx ring and notifies. */
 static void app_send(struct app_port *a, const struct nx_frame *f)
 {
 	assert_int_equal(ion_push(&a->tx, f, NULL), 0);
-	assert_int_equal(netswitch_port_tx((unsigned)a->port), 1);
+	assert_int_equal(netswitch_port_tx(&sw, (unsigned)a->port), 1);
 }
 
 static unsigned pending(struct app_port *a)
@@ -139,7 +142,7 @@ static struct nx_netport_info row(unsigned port)
 {
 	struct nx_netport_info info;
 
-	for (unsigned i = 0; netswitch_info(i, &info) > 0; i++)
+	for (unsigned i = 0; netswitch_info(&sw, i, &info) > 0; i++)
 		if (info.port == port)
 			return info;
 	fail_msg("port %u not in the table", port);
@@ -149,10 +152,10 @@ static struct nx_netport_info row(unsigned port)
 static int setup(void **state)
 {
 	(void)state;
-	netswitch_reset();
+	memset(&sw, 0, sizeof(sw));
 	memset(&wire, 0, sizeof(wire));
 	wire.room = 1000;
-	netswitch_attach_uplink(nic_mac, &nic);
+	netswitch_attach_uplink(&sw, nic_mac, &nic);
 	return 0;
 }
 
@@ -374,8 +377,8 @@ static void test_runt_oversize_and_unknown_kind_are_refused(void **state)
 	assert_int_equal(wire.nsent, 2);
 
 	/* From the wire too. */
-	netswitch_from_wire(f.data, ETH_HLEN - 1);
-	netswitch_from_wire(f.data, NX_FRAME_DATA_MAX + 1);
+	netswitch_from_wire(&sw, f.data, ETH_HLEN - 1);
+	netswitch_from_wire(&sw, f.data, NX_FRAME_DATA_MAX + 1);
 	assert_int_equal(row(0).rx_drops, 2);
 	assert_int_equal(pending(&a), 0);
 	port_close(&a);
@@ -400,8 +403,8 @@ static void test_every_frame_from_the_wire_is_accounted_for(void **state)
 	from_wire(nic_mac, 0x0800, 60);			/* nobody's */
 	from_wire(mcast, 0x0800, 60);			/* nobody asked */
 	from_wire(mac, 0x0800, ETH_HLEN - 1);		/* runt */
-	netswitch_wire_lost(100);			/* lost by the driver */
-	netswitch_wire_lost(0);
+	netswitch_wire_lost(&sw, 100);			/* lost by the driver */
+	netswitch_wire_lost(&sw, 0);
 	up = row(0);
 	port = row((unsigned)a.port);
 	assert_int_equal(up.rx_frames, 7);
@@ -425,7 +428,7 @@ static void test_full_nic_queue_drops_and_counts(void **state)
 	f = frame(outside, mac, 0x0800, 60);
 	for (unsigned i = 0; i < 5; i++)
 		assert_int_equal(ion_push(&a.tx, &f, NULL), 0);
-	assert_int_equal(netswitch_port_tx((unsigned)a.port), 5);
+	assert_int_equal(netswitch_port_tx(&sw, (unsigned)a.port), 5);
 	assert_int_equal(wire.nsent, 2);
 	assert_int_equal(wire.kicks, 1);		/* one kick per batch */
 	assert_int_equal(row(0).tx_frames, 2);
@@ -433,7 +436,7 @@ static void test_full_nic_queue_drops_and_counts(void **state)
 	assert_int_equal(row((unsigned)a.port).tx_frames, 5);
 
 	/* No NIC at all: frames for the wire are dropped, counted the same way. */
-	netswitch_attach_uplink(NULL, NULL);
+	netswitch_attach_uplink(&sw, NULL, NULL);
 	app_send(&a, &f);
 	assert_int_equal(row(0).tx_drops, 4);
 	port_close(&a);
@@ -446,24 +449,24 @@ static void test_one_port_per_app_and_a_bounded_table(void **state)
 
 	(void)state;
 	port_open(&p[0], 100, "first");
-	assert_int_equal(netswitch_can_open(100), -NX_EBUSY);
-	assert_int_equal(netswitch_port_open(100, "again", &p[0].kernel_tx,
+	assert_int_equal(netswitch_can_open(&sw, 100), -NX_EBUSY);
+	assert_int_equal(netswitch_port_open(&sw, 100, "again", &p[0].kernel_tx,
 					     &p[0].kernel_rx, count_wake, &p[0]), -NX_EBUSY);
 	for (unsigned i = 1; i < NETSWITCH_PORTS; i++)
 		port_open(&p[i], 100 + i, "many");
-	assert_int_equal(netswitch_can_open(999), -NX_ENOSPC);
-	assert_int_equal(netswitch_info(0, &info), 1 + NETSWITCH_PORTS);
+	assert_int_equal(netswitch_can_open(&sw, 999), -NX_ENOSPC);
+	assert_int_equal(netswitch_info(&sw, 0, &info), 1 + NETSWITCH_PORTS);
 	assert_int_equal(info.port, 0);
 	assert_int_equal(info.flags, NX_NETF_UPLINK);
 	assert_string_equal(info.name, "uplink");
 	assert_memory_equal(info.mac, nic_mac, 6);
-	assert_int_equal(netswitch_info(1 + NETSWITCH_PORTS, &info), -NX_ENOENT);
-	assert_int_equal(netswitch_info(1, &info), 1 + NETSWITCH_PORTS);
+	assert_int_equal(netswitch_info(&sw, 1 + NETSWITCH_PORTS, &info), -NX_ENOENT);
+	assert_int_equal(netswitch_info(&sw, 1, &info), 1 + NETSWITCH_PORTS);
 	assert_int_equal(info.app_id, 100);
 	assert_string_equal(info.name, "first");
 	for (unsigned i = 0; i < NETSWITCH_PORTS; i++)
 		port_close(&p[i]);
-	assert_int_equal(netswitch_info(1, &info), -NX_ENOENT);
+	assert_int_equal(netswitch_info(&sw, 1, &info), -NX_ENOENT);
 }
 
 static void test_closed_port_gets_nothing_and_reopens_clean(void **state)
@@ -480,7 +483,7 @@ static void test_closed_port_gets_nothing_and_reopens_clean(void **state)
 	port_close(&a);
 	from_wire(mac, 0x0800, 60);
 	assert_int_equal(row(0).rx_drops, 1);
-	assert_int_equal(netswitch_port_tx(1), 0);	/* a closed port sends nothing */
+	assert_int_equal(netswitch_port_tx(&sw, 1), 0);	/* a closed port sends nothing */
 
 	/* The same app may open again; the lowest free number comes back, counters zero. */
 	port_open(&b, 110, "new");
@@ -524,7 +527,7 @@ static void test_scribbled_ring_headers_are_ignored(void **state)
 	tx->slots_off = 0;
 	rx->mask = 0xffffffffu;
 	rx->elem_size = 8;
-	assert_int_equal(netswitch_port_tx((unsigned)a.port), 1);
+	assert_int_equal(netswitch_port_tx(&sw, (unsigned)a.port), 1);
 	assert_int_equal(wire.nsent, 1);
 	assert_int_equal(wire.sent[0].len, 60);
 	from_wire(mac, 0x0800, 60);
@@ -532,11 +535,40 @@ static void test_scribbled_ring_headers_are_ignored(void **state)
 
 	/* Indices that make no sense read as an empty tx ring and a full rx ring. */
 	tx->head = tx->tail + 1000;
-	assert_int_equal(netswitch_port_tx((unsigned)a.port), 0);
+	assert_int_equal(netswitch_port_tx(&sw, (unsigned)a.port), 0);
 	rx->tail = rx->head + 1000;
 	rx->prod_cached_tail = rx->tail;
 	from_wire(mac, 0x0800, 60);
 	assert_int_equal(row((unsigned)a.port).rx_drops, 1);
+	port_close(&a);
+}
+
+/* Zeroed memory is a switch of its own: nothing reaches or counts across. */
+static void test_a_second_switch_shares_nothing(void **state)
+{
+	static struct netswitch other;
+	struct nx_netport_info info;
+	struct app_port a;
+	struct nx_frame f;
+	uint8_t mac[6];
+
+	(void)state;
+	port_open(&a, 140, "first");
+	mac_of(&a, mac);
+	f = frame(mac, outside, 0x0800, 60);
+	assert_int_equal(netswitch_info(&other, 0, &info), 1);
+	assert_int_equal(info.flags, NX_NETF_UPLINK);
+	assert_string_equal(info.name, "uplink");
+	assert_int_equal(netswitch_can_open(&other, 140), 0);
+
+	netswitch_from_wire(&other, f.data, f.len);
+	netswitch_flush(&other);
+	assert_int_equal(pending(&a), 0);
+	assert_int_equal(row(0).rx_frames, 0);
+	assert_int_equal(netswitch_info(&other, 0, &info), 1);
+	assert_int_equal(info.rx_frames, 1);
+	assert_int_equal(info.rx_drops, 1);		/* no port there */
+	assert_int_equal(wire.nsent, 0);
 	port_close(&a);
 }
 
@@ -557,6 +589,7 @@ int main(void)
 		cmocka_unit_test_setup(test_closed_port_gets_nothing_and_reopens_clean, setup),
 		cmocka_unit_test_setup(test_long_names_are_cut_to_the_record, setup),
 		cmocka_unit_test_setup(test_scribbled_ring_headers_are_ignored, setup),
+		cmocka_unit_test_setup(test_a_second_switch_shares_nothing, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
