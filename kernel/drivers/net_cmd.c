@@ -30,10 +30,11 @@ static void print_driver(void)
 	print_mac(i.mac);
 	kprintf(", slot %u irq %u, queues rx %u tx %u, driver generation %u\n", i.slot,
 		i.irq, i.rx_queue, i.tx_queue, i.generation);
-	kprintf("driver: %lu interrupts; rx %lu frames, %lu errors, %lu notifies; "
-		"tx %lu frames, %lu notifies, %lu lost in restarts\n",
+	kprintf("driver: %lu interrupts; rx %lu frames, %lu errors, %lu notifies, "
+		"%lu lost in restarts; tx %lu frames, %lu notifies, %lu lost in restarts\n",
 		(unsigned long)i.interrupts, (unsigned long)i.rx_frames,
 		(unsigned long)i.rx_errors, (unsigned long)i.rx_notifies,
+		(unsigned long)i.rx_lost,
 		(unsigned long)i.tx_frames, (unsigned long)i.tx_notifies,
 		(unsigned long)i.tx_lost);
 }

@@ -99,12 +99,17 @@ static void free_queues(struct virtio_mmio *d)
 	}
 }
 
-void virtio_mmio_reset(struct virtio_mmio *d)
+void virtio_mmio_halt(struct virtio_mmio *d)
 {
 	wr(d, REG_STATUS, 0);
 	/* Version 2 devices finish the reset before Status reads 0 (4.2.3.1). */
 	while (rd(d, REG_STATUS) != 0)
 		;
+}
+
+void virtio_mmio_reset(struct virtio_mmio *d)
+{
+	virtio_mmio_halt(d);
 	free_queues(d);
 	d->features = 0;
 }

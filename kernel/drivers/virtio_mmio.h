@@ -76,6 +76,12 @@ bool virtio_mmio_needs_reset(struct virtio_mmio *d);
  */
 void virtio_mmio_reset(struct virtio_mmio *d);
 /*
+ * The same reset, but the queues' pages stay with the driver, so it can
+ * still read what the device completed before it stopped; the next
+ * negotiation (or virtio_mmio_reset) frees them.
+ */
+void virtio_mmio_halt(struct virtio_mmio *d);
+/*
  * Device-specific configuration, read consistently: retried while the
  * device's ConfigGeneration moves under us (4.2.2, 2.5.1).
  */

@@ -126,6 +126,26 @@ static void rx_drain(void)
 	}
 }
 
+/*
+ * After a halt: the frames the device delivered that the dead fiber never
+ * took. They are lost like the tx queue's, but counted, at the uplink too.
+ * No more than the queue holds, whatever the used index says.
+ */
+static void rx_count_lost(void)
+{
+	uint32_t len;
+	void *buf;
+
+	for (unsigned n = 0; n < net.rxq.size && virtq_get_used(&net.rxq, &buf, &len); n++) {
+		if (buf && len > HDR && len <= BUF_BYTES - RX_PAD) {
+			netswitch_wire_lost(&netswitch_system, len - HDR);
+			net.stats.rx_lost++;
+		} else {
+			net.stats.rx_errors++;
+		}
+	}
+}
+
 static void tx_reclaim(void)
 {
 	uint32_t len;
@@ -330,7 +350,8 @@ int vnet_restart(unsigned unit)
 		net.fiber = NULL;
 	}
 	net.stats.tx_lost += tx_in_flight();
-	virtio_mmio_reset(&net.dev);
+	virtio_mmio_halt(&net.dev);		/* no more DMA; device_up() frees the queues */
+	rx_count_lost();
 	net.ntx_free = net.txq.size;		/* nothing is in flight any more */
 	net.progress_at = hal_time_now();
 	err = device_up();

@@ -14,8 +14,9 @@
  * Blink supervises the fiber as it does virtio-blk's: a fault, or a tx
  * queue that makes no progress for BLINK_WATCHDOG_MS, resets the device
  * and starts the fiber again with fresh queues. Frames the old queues
- * held are lost (an Ethernet may lose frames; TCP resends); frames still
- * on the ION ring go out after the restart.
+ * held are lost (an Ethernet may lose frames; TCP resends) and counted,
+ * received ones at the NetSwitch's uplink too; frames still on the ION
+ * ring go out after the restart.
  */
 #ifndef VIRTIO_NET_H
 #define VIRTIO_NET_H
@@ -33,6 +34,7 @@ struct vnet_info {
 	uint64_t interrupts;
 	uint64_t rx_frames, rx_errors;	/* errors: a length the device cannot mean */
 	uint64_t tx_frames;		/* completed by the device */
+	uint64_t rx_lost;		/* received, not yet taken, when a restart reset the queue */
 	uint64_t tx_lost;		/* on the tx queue when a restart reset it */
 	uint64_t rx_notifies, tx_notifies;
 };

@@ -131,6 +131,15 @@ void netswitch_from_wire(struct netswitch *sw, const void *data, unsigned len)
 		up->rx_drops++;			/* nobody wanted it */
 }
 
+void netswitch_wire_lost(struct netswitch *sw, unsigned len)
+{
+	struct nx_netport_info *up = &sw->port[0].info;
+
+	up->rx_frames++;
+	up->rx_bytes += len;
+	up->rx_drops++;
+}
+
 /* An NX_FRAME_FILTER frame: the port's new EtherType list and flags. */
 static void set_filter(struct netswitch_port *p, const struct nx_frame *f)
 {

@@ -94,6 +94,13 @@ void netswitch_port_close(struct netswitch *sw, unsigned port);
 unsigned netswitch_port_tx(struct netswitch *sw, unsigned port);
 /* One frame from the wire (@len bytes, no FCS). Call netswitch_flush() after a batch. */
 void netswitch_from_wire(struct netswitch *sw, const void *data, unsigned len);
+/*
+ * A frame of @len bytes the NIC received but its driver lost before
+ * handing it over (a restart reset the queue holding it): received and
+ * dropped at the uplink, so that the uplink's rx counters cover every
+ * frame the wire delivered.
+ */
+void netswitch_wire_lost(struct netswitch *sw, unsigned len);
 /* End of a batch: wake the ports that got frames, kick the uplink if it got any. */
 void netswitch_flush(struct netswitch *sw);
 

@@ -384,6 +384,37 @@ static void test_runt_oversize_and_unknown_kind_are_refused(void **state)
 	port_close(&a);
 }
 
+/*
+ * Every frame the wire delivers is counted at the uplink exactly once:
+ * taken by a port, or dropped there (too short, too long, nobody's,
+ * filtered by everyone, or lost by the driver in a restart).
+ */
+static void test_every_frame_from_the_wire_is_accounted_for(void **state)
+{
+	struct app_port a;
+	uint8_t mac[6];
+	struct nx_netport_info up, port;
+
+	(void)state;
+	port_open(&a, 81, "counted");
+	mac_of(&a, mac);
+	from_wire(mac, 0x0800, 60);			/* taken */
+	from_wire(bcast, 0x0806, 60);			/* taken */
+	from_wire(nic_mac, 0x0800, 60);			/* nobody's */
+	from_wire(mcast, 0x0800, 60);			/* nobody asked */
+	from_wire(mac, 0x0800, ETH_HLEN - 1);		/* runt */
+	netswitch_wire_lost(&sw, 100);			/* lost by the driver */
+	netswitch_wire_lost(&sw, 0);
+	up = row(0);
+	port = row((unsigned)a.port);
+	assert_int_equal(up.rx_frames, 7);
+	assert_int_equal(up.rx_bytes, 4 * 60 + ETH_HLEN - 1 + 100);
+	assert_int_equal(up.rx_drops, 5);
+	assert_int_equal(port.rx_frames + port.rx_drops, up.rx_frames - up.rx_drops);
+	assert_int_equal(pending(&a), 2);
+	port_close(&a);
+}
+
 static void test_full_nic_queue_drops_and_counts(void **state)
 {
 	struct app_port a;
@@ -552,6 +583,7 @@ int main(void)
 		cmocka_unit_test_setup(test_spoofed_source_is_dropped, setup),
 		cmocka_unit_test_setup(test_local_destination_hairpins, setup),
 		cmocka_unit_test_setup(test_runt_oversize_and_unknown_kind_are_refused, setup),
+		cmocka_unit_test_setup(test_every_frame_from_the_wire_is_accounted_for, setup),
 		cmocka_unit_test_setup(test_full_nic_queue_drops_and_counts, setup),
 		cmocka_unit_test_setup(test_one_port_per_app_and_a_bounded_table, setup),
 		cmocka_unit_test_setup(test_closed_port_gets_nothing_and_reopens_clean, setup),
