@@ -126,7 +126,7 @@ uint64_t energy_refill_at(const struct fiber *f, uint64_t now)
  * spin loop, a spawn storm) runs dry window after window. Only the second
  * is a repeat offender.
  */
-#define STRIKE_FORGIVE_WINDOWS	50
+#define STRIKE_FORGIVE_WINDOWS	16
 
 static void forgive(struct fiber *f, uint64_t now)
 {

@@ -157,7 +157,7 @@ static void test_strike_ladder(void **state)
 static void test_strikes_are_forgiven_after_a_clean_stretch(void **state)
 {
 	struct fiber *f;
-	uint64_t forgive = 50 * sched_window_ticks(SCHED_MATTER);
+	uint64_t forgive = 16 * sched_window_ticks(SCHED_MATTER);
 
 	(void)state;
 	f = spawn(mark_ran, SCHED_MATTER);
