@@ -13,6 +13,7 @@
 
 #include "nxif.h"
 #include "pace.h"
+#include "timewait.h"
 
 #define NXIF_TX_TRIES	64	/* yields to wait for room in the tx ring */
 #define NXIF_SEND_UNITS	6	/* a notify's energy, and a clock() or so */
@@ -128,6 +129,7 @@ unsigned nxif_poll(struct netif *nif, unsigned max)
 		if (!p)
 			continue;
 		counters.rx_frames++;
+		timewait_reopen(p);
 		if (nif->input(p, nif) != ERR_OK)
 			pbuf_free(p);
 	}
