@@ -6,21 +6,14 @@
  * instructions, under icount) and KiB per second of guest time:
  *   fsbench DIR WHAT cpu_ns_per_kib=N kib_per_s=N
  *
- * Small files run flat out through thousands of requests, and each
- * request's price comes on top of the CPU time, which alone is what a
- * window refills: left alone, fsbench would run dry again and again and
- * be struck down. So it paces itself, as a long batch job should: when
- * its balance runs low it sleeps to the next refill. Those sleeps count
- * in the guest time (kib_per_s), not in the CPU time.
+ * It runs thousands of requests flat out, so it paces itself (nx_pace):
+ * the sleeps count in the guest time (kib_per_s), not in the CPU time.
  */
 #include "nexus.h"
 
 #define BIG	(10u << 20)
 #define CHUNK	(64u << 10)
 #define SMALL_BYTES 256u
-
-#define PACE_FLOOR	8000	/* energy units (us of CPU) kept in hand */
-#define PACE_SLEEP_MS	10	/* a Matter window: at least one refill */
 
 static uint8_t buf[CHUNK];
 
@@ -39,14 +32,6 @@ static struct nx_proc_info self(void)
 static struct mark now(void)
 {
 	return (struct mark){ nx_clock(), self().cpu_ticks };
-}
-
-static void pace(void)
-{
-	uint64_t freq = nx_systable()->clock_freq;
-
-	while (self().energy < PACE_FLOOR)
-		nx_wait(NX_WAIT_NONE, nx_clock() + freq * PACE_SLEEP_MS / 1000, NULL);
 }
 
 static uint64_t to_ns(uint64_t ticks)
@@ -73,13 +58,13 @@ static int big(const char *dir)
 
 	snprintf(path, sizeof(path), "%s/fsbench.big", dir);
 	memset(buf, 0x5a, sizeof(buf));
-	pace();
+	nx_pace();
 	t = now();
 	fd = open(path, NX_O_WRITE | NX_O_CREATE | NX_O_TRUNC);
 	if (fd < 0)
 		return fd;
 	for (uint32_t off = 0; off < BIG; off += CHUNK) {
-		pace();
+		nx_pace();
 		if (write(fd, buf, CHUNK) != CHUNK)
 			return -NX_EIO;
 	}
@@ -87,13 +72,13 @@ static int big(const char *dir)
 		return -NX_EIO;
 	close(fd);
 	report(dir, "seq_write_10MiB", t, BIG);
-	pace();
+	nx_pace();
 	t = now();
 	fd = open(path, NX_O_READ);
 	if (fd < 0)
 		return fd;
 	for (uint32_t off = 0; off < BIG; off += CHUNK) {
-		pace();
+		nx_pace();
 		if (read(fd, buf, CHUNK) != CHUNK)
 			return -NX_EIO;
 	}
@@ -112,7 +97,7 @@ static int small(const char *dir, unsigned files)
 	if (mkdir(path) && mkdir(path) != -NX_EEXIST)
 		return -NX_EIO;
 	for (unsigned i = 0; i < files; i++) {
-		pace();
+		nx_pace();
 		snprintf(path, sizeof(path), "%s/fsb/f%u", dir, i);
 		fd = open(path, NX_O_WRITE | NX_O_CREATE | NX_O_TRUNC);
 		if (fd < 0 || write(fd, buf, SMALL_BYTES) != SMALL_BYTES || fsync(fd))
@@ -122,7 +107,7 @@ static int small(const char *dir, unsigned files)
 	report(dir, "small_write", t, (uint64_t)files * SMALL_BYTES);
 	t = now();
 	for (unsigned i = 0; i < files; i++) {
-		pace();
+		nx_pace();
 		snprintf(path, sizeof(path), "%s/fsb/f%u", dir, i);
 		fd = open(path, NX_O_READ);
 		if (fd < 0 || read(fd, buf, SMALL_BYTES) != SMALL_BYTES)

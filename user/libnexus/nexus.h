@@ -37,6 +37,8 @@ int nx_cap(uint32_t op, int slot, uint64_t arg, int target);
 int nx_pledge(uint64_t promises);
 int nx_unveil(const char *path, unsigned perms);
 uint64_t nx_clock(void);
+/* Sleep to the next energy refill while the balance is low (pace.c). */
+void nx_pace(void);
 int64_t nx_info(uint32_t kind, uint64_t index, void *buf, uint64_t len);
 void nx_yield(void);
 /* Any call with any arguments: for the fuzzer. */

@@ -32,7 +32,10 @@ static int verify(const char *path, uint64_t total)
 		return fd;
 	while (off < total) {
 		size_t n = total - off < CHUNK ? (size_t)(total - off) : CHUNK;
-		int64_t r = read(fd, back, n);
+		int64_t r;
+
+		nx_pace();
+		r = read(fd, back, n);
 
 		if (r != (int64_t)n) {
 			close(fd);
@@ -70,6 +73,7 @@ int main(int argc, char **argv)
 		size_t n = total - off < CHUNK ? (size_t)(total - off) : CHUNK;
 		int64_t w;
 
+		nx_pace();		/* thousands of requests in a row */
 		fill(off, buf, n);
 		w = write(fd, buf, n);
 		if (w != (int64_t)n) {
