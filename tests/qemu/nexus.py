@@ -140,6 +140,15 @@ class Machine:
             self.child.terminate(force=True)
 
 
+def shell_machine(kernel=KERNEL, **kw):
+    """A machine booted to its EL0 shell. Apps are charged energy for their
+    time: unless told otherwise, count it in instructions."""
+    kw.setdefault("icount", "idle-real")
+    m = Machine.qemu(kernel=kernel, **kw)
+    m.boot(shell=True)
+    return m
+
+
 def parse_info(text):
     """The figures of the `info` command, as integers where they are numbers."""
     info = {"irq": {}}

@@ -5,18 +5,10 @@ import re
 
 import pytest
 
-from nexus import KERNEL, KERNEL_RELEASE, RUMKV, Machine
+from nexus import KERNEL_RELEASE, RUMKV, shell_machine
 
 # Instructions per tick of the virtual counter under -icount shift=0.
 INSN_PER_TICK = 16
-
-
-def shell_machine(kernel=KERNEL, **kw):
-    """Apps are charged energy for their time: count it in instructions."""
-    kw.setdefault("icount", "idle-real")
-    m = Machine.qemu(kernel=kernel, **kw)
-    m.boot(shell=True)
-    return m
 
 
 @pytest.fixture

@@ -7,18 +7,14 @@ import re
 
 import pytest
 
-from nexus import KERNEL, PROMPT, Machine, net_args
+from nexus import PROMPT, net_args, shell_machine
 
 GATEWAY_MAC = "52:55:0a:00:02:02"	# QEMU's user network answers for 10.0.2.2
 NIC_MAC = "52:54:00:12:34:56"		# QEMU's default for the first NIC
 
 
 def shell(nic=True):
-    """The EL0 shell; apps are charged for instructions, idle is host time."""
-    m = Machine.qemu(kernel=KERNEL, icount="idle-real", timeout=60,
-                     extra=net_args() if nic else None)
-    m.boot(shell=True)
-    return m
+    return shell_machine(timeout=60, extra=net_args() if nic else None)
 
 
 @pytest.fixture
