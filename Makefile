@@ -54,8 +54,8 @@ SYS_SRCS    := $(addprefix kernel/fs/,vfs.c tarfs_vfs.c bcache.c blkdev.c nexfs_
                svc_sys.c syscall.c syscall_abi.c user.c)
 KERNEL_SRCS := lib/string.c $(LIB_SRCS) $(CORE_SRCS) $(SYS_SRCS) kernel/core/ksyms.c \
                $(addprefix kernel/arch/aarch64/,start.S vectors.S main.c \
-               hal.c uart.c gic.c mmu.c space.c psci.c trap.c esr.c switch.S \
-               fiber_arch.c)
+               hal.c uart.c gic.c mmu.c space.c psci.c trap.c esr.c insn.c \
+               switch.S fiber_arch.c)
 HOSTED_SRCS := $(LIB_SRCS) $(CORE_SRCS) $(LIBFDT_SRCS) \
                $(addprefix kernel/arch/hosted/,hal.c main.c switch.S fiber_arch.c)
 

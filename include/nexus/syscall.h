@@ -40,6 +40,7 @@
 #define NX_CHAN_CREATE		0x1u	/* register a new named channel */
 #define NX_CHAN_CONNECT		0x2u	/* connect to a registered one */
 #define NX_CHAN_NET		0x4u	/* open this app's NetSwitch port (<nexus/net.h>) */
+#define NX_CHAN_DRIVER		0x8u	/* a driver app: its device channel (<nexus/driver.h>) */
 
 /* map() operations. */
 #define NX_MAP_ALLOC		0	/* len bytes of fresh RW memory */

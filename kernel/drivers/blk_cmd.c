@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include <nexus/driver.h>
 #include <nexus/errno.h>
 #include <parse.h>
 
@@ -45,7 +46,8 @@ static void blk_info_cmd(void)
 		(unsigned long)i.capacity, VBLK_SECTOR,
 		(unsigned long)(i.capacity * VBLK_SECTOR));
 	kprintf("device:   virtio-mmio slot %u, irq %u, queue size %u, "
-		"driver generation %u\n", i.slot, i.irq, i.queue_size, i.generation);
+		"driver generation %u (app %u)\n", i.slot, i.irq, i.queue_size, i.generation,
+		i.driver_app);
 	kprintf("features: offered 0x%lx, agreed 0x%lx:%s%s%s\n",
 		(unsigned long)i.offered, (unsigned long)i.features,
 		i.features & VIRTIO_F_VERSION_1 ? " VERSION_1" : "",
@@ -160,7 +162,7 @@ static int transfer(struct vblk_req *reqs, unsigned nreq, enum vblk_op op,
 				"unfinished; they are replayed\n", pending, nreq);
 	} else if (mode == TEST_CRASH && !err) {
 		sched_yield();		/* the driver is busy: now it faults */
-		vblk_crash(0);
+		vblk_crash(0, NX_DRV_CRASH_FAULT);
 		kprintf("blk test: driver crash injected with %u requests submitted\n", nreq);
 	}
 	for (unsigned i = 0; i < nreq; i++) {
@@ -288,7 +290,7 @@ void blk_cmd(int argc, char **argv)
 	} else if (!strcmp(argv[1], "test") && argc == 4 && !strcmp(argv[3], "crash")) {
 		blk_test_cmd(v, TEST_CRASH);
 	} else if (!strcmp(argv[1], "crash") && argc == 2) {
-		vblk_crash(0);
+		vblk_crash(0, NX_DRV_CRASH_FAULT);
 	} else if (!strcmp(argv[1], "restart") && argc == 2) {
 		if (vblk_restart(0) >= 0)
 			kprintf("blk: device reset and queue rebuilt\n");

@@ -1,9 +1,12 @@
 /*
- * The virtio-blk driver (virtio 1.2, section 5.2): one device, one
- * request queue, served by a Photon fiber. Clients hand it requests and
- * wait on each request's completion event; the fiber moves requests onto
- * the ring, and the device's interrupt wakes it to complete them. No
- * polling anywhere.
+ * virtio-blk (virtio 1.2, section 5.2): the kernel's half. One device,
+ * one request queue. The driver itself is an app, user/vblkd, at EL0 in a
+ * cell of its own (docs/drivers.md): it owns the queue and moves requests
+ * onto it; this half keeps the device's life (discovery, reset, features,
+ * placing the queue), the requests, the interrupt, and the checks that
+ * keep the driver's reach to its own device and the buffers it is lent.
+ * Clients hand requests in and wait on each request's completion event.
+ * No polling anywhere.
  *
  * Every request gets an id and stays on the driver's submitted list from
  * vblk_submit() until its completion is signalled. A driver restart
@@ -31,18 +34,12 @@
 
 enum vblk_op { VBLK_READ, VBLK_WRITE, VBLK_FLUSH };
 
-/* The header the device reads first (5.2.6). */
-struct virtio_blk_hdr {
-	uint32_t type;
-	uint32_t reserved;
-	uint64_t sector;
-};
-
 /*
  * One request. The caller fills op, sector, buf and count and keeps the
  * struct alive, unmoved, until done is signalled; it may live on a fiber
  * stack, since kernel memory is mapped VA == PA and so is DMA-addressable
- * as it is.
+ * as it is. The driver app is lent buf for DMA, never for its own loads
+ * and stores.
  */
 struct vblk_req {
 	enum vblk_op op;
@@ -54,11 +51,8 @@ struct vblk_req {
 	uint64_t submitted_at;		/* clock ticks, for Blink's watchdog */
 	int result;			/* 0, -NX_EIO; valid once done */
 	struct event done;
-	/* The driver's own; the device reads hdr and writes status. */
 	struct vblk_req *next;		/* submitted list */
-	bool on_ring;
-	struct virtio_blk_hdr hdr;
-	uint8_t status;
+	bool sent;			/* on the driver's channel, or its queue */
 };
 
 struct vblk_info {
@@ -67,22 +61,26 @@ struct vblk_info {
 	unsigned queue_size;
 	unsigned slot, irq;
 	unsigned generation;		/* driver starts since boot */
+	uint32_t driver_app;		/* the driver's app id; 0 while none runs */
 	uint64_t submitted, completed, errors, interrupts, notifies;
 	uint64_t replayed;		/* put on a new ring by a restart */
 	uint64_t restart_latency;	/* ticks from the last fault to a request served */
-	uint64_t restart_ticks;		/* ticks from it to the driver running again */
+	uint64_t restart_ticks;		/* ticks from it to the driver running again,
+					   its requests back on its queue */
 };
 
 /*
  * Find the modern virtio-blk devices (up to VBLK_DISKS, in slot order:
- * disk 0 is the first), set each up and start its driver fiber. Returns
- * how many disks run; calling it again starts only disks not yet found.
+ * disk 0 is the first), set each up and start its driver app
+ * (/bin/vblkd.npk, from the initial image). Returns how many disks run;
+ * calling it again starts only disks not yet found.
  */
 int vblk_start(void);
 /*
- * Reset the device and rebuild its queue; requests still on the
- * submitted list are replayed. Fiber context. Returns how many were
- * pending, or -NX_ENOENT and the errors of vblk_start().
+ * Stop the driver app, reset the device and start a new driver; requests
+ * still on the submitted list are replayed once it has its queue. Fiber
+ * context. Returns how many were pending, or -NX_ENOENT and the errors
+ * of vblk_start().
  */
 int vblk_restart(unsigned disk);
 /*
@@ -97,7 +95,10 @@ int vblk_wait(struct vblk_req *r);
 /* Submit and wait: @count sectors from @sector to or from @buf. */
 int vblk_io(unsigned disk, enum vblk_op op, uint64_t sector, void *buf, uint32_t count);
 int vblk_info(unsigned disk, struct vblk_info *out);
-/* Debug: make the driver fiber of @disk fault at its next wakeup. */
-int vblk_crash(unsigned disk);
+/*
+ * Debug: have the driver of @disk misbehave as @how (NX_DRV_CRASH_*) at
+ * its next wakeup. -NX_EAGAIN while it has no channel yet.
+ */
+int vblk_crash(unsigned disk, unsigned how);
 
 #endif

@@ -148,27 +148,50 @@ fail:
 	return -NX_EIO;
 }
 
-int virtio_mmio_queue_setup(struct virtio_mmio *d, unsigned index,
-			    struct virtq *q, unsigned size)
+unsigned virtio_mmio_queue_max(struct virtio_mmio *d, unsigned index)
 {
-	unsigned max, pages;
-	void *mem;
-	int err;
+	unsigned size;
 
 	if (index >= VIRTIO_MMIO_MAX_QUEUES || d->queue_mem[index])
-		return -NX_EINVAL;
+		return 0;
 	wr(d, REG_QUEUE_SEL, index);
 	if (rd(d, REG_QUEUE_READY))
-		return -NX_EIO;
-	max = rd(d, REG_QUEUE_NUM_MAX);
-	if (max == 0)
-		return -NX_EINVAL;	/* the device has no such queue */
-	if (size > max)
-		size = max;
+		return 0;
+	size = rd(d, REG_QUEUE_NUM_MAX);
 	if (size > VIRTQ_MAX_SIZE)
 		size = VIRTQ_MAX_SIZE;
 	while (size & (size - 1))
 		size &= size - 1;	/* down to a power of two */
+	return size;
+}
+
+void virtio_mmio_queue_place(struct virtio_mmio *d, unsigned index, unsigned size,
+			     uint64_t mem)
+{
+	size_t avail_off, used_off;
+
+	virtq_bytes(size, &avail_off, &used_off);
+	wr(d, REG_QUEUE_SEL, index);
+	wr(d, REG_QUEUE_NUM, size);
+	wr64(d, REG_QUEUE_DESC, mem);
+	wr64(d, REG_QUEUE_DRIVER, mem + avail_off);
+	wr64(d, REG_QUEUE_DEVICE, mem + used_off);
+	wr(d, REG_QUEUE_READY, 1);
+}
+
+int virtio_mmio_queue_setup(struct virtio_mmio *d, unsigned index,
+			    struct virtq *q, unsigned size)
+{
+	unsigned max = virtio_mmio_queue_max(d, index), pages;
+	void *mem;
+	int err;
+
+	if (max == 0)
+		return -NX_EINVAL;	/* no such queue, or it is live */
+	if (size > max)
+		size = max;
+	while (size & (size - 1))
+		size &= size - 1;
 	pages = (unsigned)((virtq_bytes(size, NULL, NULL) + PAGE_SIZE - 1) / PAGE_SIZE);
 	mem = page_alloc_n(pages);
 	if (!mem)
@@ -181,12 +204,8 @@ int virtio_mmio_queue_setup(struct virtio_mmio *d, unsigned index,
 	d->queues[index] = q;
 	d->queue_mem[index] = mem;
 	d->queue_pages[index] = pages;
-	wr(d, REG_QUEUE_NUM, size);
 	/* VA == PA: a kernel pointer is the address the device uses. */
-	wr64(d, REG_QUEUE_DESC, (uint64_t)(uintptr_t)q->desc);
-	wr64(d, REG_QUEUE_DRIVER, (uint64_t)(uintptr_t)q->avail);
-	wr64(d, REG_QUEUE_DEVICE, (uint64_t)(uintptr_t)q->used);
-	wr(d, REG_QUEUE_READY, 1);
+	virtio_mmio_queue_place(d, index, size, (uint64_t)(uintptr_t)mem);
 	return (int)size;
 }
 

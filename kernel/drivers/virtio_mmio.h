@@ -29,6 +29,10 @@
 
 #define VIRTIO_MMIO_MAX_QUEUES	2
 
+/* One device's registers, and the one a driver kicks a queue with (4.2.2). */
+#define VIRTIO_MMIO_WINDOW		0x200
+#define VIRTIO_MMIO_QUEUE_NOTIFY	0x050
+
 struct virtio_mmio {
 	uint64_t base;
 	unsigned irq;
@@ -62,6 +66,18 @@ int virtio_mmio_negotiate(struct virtio_mmio *d, uint64_t wanted);
  */
 int virtio_mmio_queue_setup(struct virtio_mmio *d, unsigned index,
 			    struct virtq *q, unsigned size);
+/*
+ * The size queue @index can have here: the device's maximum, capped at
+ * VIRTQ_MAX_SIZE, down to a power of two. 0: no such queue, or it is live.
+ */
+unsigned virtio_mmio_queue_max(struct virtio_mmio *d, unsigned index);
+/*
+ * Enable queue @index with @size entries laid out (virtq_bytes(), zeroed)
+ * at @mem by someone else: a driver app, in its own cell. A reset does
+ * not free that memory; it was never the transport's.
+ */
+void virtio_mmio_queue_place(struct virtio_mmio *d, unsigned index, unsigned size,
+			     uint64_t mem);
 /* DRIVER_OK: the device may now use its queues. */
 void virtio_mmio_driver_ok(struct virtio_mmio *d);
 void virtio_mmio_notify(struct virtio_mmio *d, unsigned index);

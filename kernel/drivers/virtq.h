@@ -22,6 +22,7 @@
 
 #define VIRTQ_DESC_F_NEXT	1u
 #define VIRTQ_DESC_F_WRITE	2u	/* the device writes this buffer */
+#define VIRTQ_DESC_F_INDIRECT	4u	/* a table of descriptors: refused */
 #define VIRTQ_USED_F_NO_NOTIFY	1u	/* the device asks not to be kicked */
 
 struct virtq_desc {
@@ -101,5 +102,21 @@ bool virtq_notify_wanted(const struct virtq *q);
 bool virtq_get_used(struct virtq *q, void **cookie, uint32_t *len);
 /* Chains the device has completed but the driver has not taken. */
 unsigned virtq_used_pending(const struct virtq *q);
+
+/*
+ * For a supervisor that lets an untrusted driver fill a queue (see
+ * virtq_check.c): whether the device may read, or with @device_writes
+ * write, [addr, addr + len).
+ */
+typedef bool virtq_dma_fn(void *ctx, uint64_t addr, uint32_t len, bool device_writes);
+/*
+ * Check the chains made available in avail->ring[from .. to) (free-
+ * running indices) of a queue of @size: every descriptor passes
+ * @allowed, every chain ends inside the table within @size links, none
+ * is indirect. 0, or -NX_EPERM with the first problem in @why.
+ */
+int virtq_check_avail(const struct virtq_desc *desc, const struct virtq_avail *avail,
+		      unsigned size, uint16_t from, uint16_t to,
+		      virtq_dma_fn *allowed, void *ctx, const char **why);
 
 #endif

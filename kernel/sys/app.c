@@ -443,7 +443,8 @@ static void narrow_to_parent(const struct app *parent, const struct nx_npk_heade
 	*pledges = want | NX_PLEDGE_MKSPECTRUM(*spectrum);
 }
 
-int app_spawn(struct app *parent, const char *path, const char *args, uint32_t flags)
+static int spawn(struct app *parent, const char *path, const char *args, uint32_t flags,
+		 struct app_device *dev)
 {
 	struct tarfs_node node;
 	struct npk_app plan;
@@ -507,14 +508,27 @@ int app_spawn(struct app *parent, const char *path, const char *args, uint32_t f
 	energy_reset(f, hal_time_now());
 	a->fiber = f;
 	a->id = f->id;
+	a->device = dev;
+	if (dev)
+		f->flags |= FIBER_UNMETERED;
 	fill_systable(a, args);
-	if (flags & NX_SPAWN_FOREGROUND || !fg) {
+	if (!dev && (flags & NX_SPAWN_FOREGROUND || !fg)) {
 		a->fg_below = fg;
 		fg = a;
 		a->foreground = true;
 	}
 	provchain_append(NX_AUDIT_SPAWN, a->id, a->parent, a->name, hal_time_now());
 	return (int)a->id;
+}
+
+int app_spawn(struct app *parent, const char *path, const char *args, uint32_t flags)
+{
+	return spawn(parent, path, args, flags, NULL);
+}
+
+int app_spawn_driver(const char *path, const char *args, struct app_device *dev)
+{
+	return spawn(NULL, path, args, 0, dev);
 }
 
 /* Called on the exiting fiber's own stack: nothing here may switch. */

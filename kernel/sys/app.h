@@ -30,6 +30,7 @@
 #define APP_FILES	8		/* open files per app */
 #define APP_INPUT	256		/* console bytes queued for an app */
 
+struct app;
 struct fiber;
 struct hal_space;
 struct channel;
@@ -40,6 +41,20 @@ struct app_file {
 	struct vfs_mount *mount;
 	void *file;			/* the filesystem's handle */
 	uint64_t offset;
+};
+
+/*
+ * What the kernel lends a driver app it started (app_spawn_driver()):
+ * one device register window, whose loads and stores trap and go to
+ * @access (false: refused, the app is killed), and the channel
+ * chan_open(NX_CHAN_DRIVER) opens, made by @open. <nexus/driver.h>.
+ */
+struct app_device {
+	uint64_t base, size;
+	bool (*access)(struct app *a, uint64_t off, unsigned size, bool write,
+		       uint64_t *val);
+	int (*open)(struct app *a, struct channel **out);
+	void *ctx;
 };
 
 struct app {
@@ -61,6 +76,7 @@ struct app {
 	uint64_t pledges;
 	struct unveil unveil;
 	struct channel *console, *fs, *sys;
+	struct app_device *device;	/* a driver app's device, else NULL */
 	struct app_file files[APP_FILES];
 	char input[APP_INPUT];		/* console bytes not yet read */
 	uint32_t input_len;
@@ -86,6 +102,12 @@ struct app *app_find(uint32_t id);
  */
 int app_spawn(struct app *parent, const char *path, const char *args,
 	      uint32_t flags);
+/*
+ * Start the driver package at @path for @dev: a child of the kernel,
+ * never in the foreground, outside the energy economy (Blink, not the
+ * ladder, judges a driver). Its id or a negative NX_E.
+ */
+int app_spawn_driver(const char *path, const char *args, struct app_device *dev);
 /* The app's fiber is exiting with @code (@killed: by the kernel). */
 void app_release(struct app *a, int code, bool killed);
 /* Collect the exited child @a: its exit code; @a is free afterwards. */

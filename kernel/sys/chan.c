@@ -304,7 +304,7 @@ int chan_wait(struct channel *c, int end, uint64_t deadline)
 		if (c->closed && !c->serve)
 			return -NX_EIO;
 		err = event_wait(&c->readable[end], deadline ? deadline : EVENT_FOREVER);
-		if (err)
+		if (err || c->device)
 			return err;
 	}
 }

@@ -43,6 +43,9 @@ struct channel {
 	unsigned pages;
 	bool pooled;			/* mem is from the shared pool */
 	bool closed;			/* an end went away */
+	bool device;			/* a driver's: end 0's event also means
+					   "the device interrupted", news even
+					   with the ring empty */
 	uint32_t pending_read;		/* console: a READ waits for input */
 	struct nx_msg pending;
 };

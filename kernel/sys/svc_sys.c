@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <nexus/audit.h>
+#include <nexus/driver.h>
 #include <nexus/errno.h>
 #include <nexus/hypercall.h>
 #include <nexus/pledge.h>
@@ -129,17 +130,30 @@ static int64_t sys_monitor(void)
 #endif
 }
 
-/* NX_SYSOP_DRIVER_CRASH's arg[1]: which kind of driver (docs/abi.md). */
-#define CRASH_DISK	0	/* arg[0] is the disk */
+/* NX_SYSOP_DRIVER_CRASH's arg[1]: which driver, and how (docs/abi.md). */
+#define CRASH_DISK	0	/* arg[0] is the disk: a fault */
 #define CRASH_NIC	1
+#define CRASH_DISK_MMIO	2	/* a store to a neighbouring device */
+#define CRASH_DISK_DMA	3	/* DMA aimed at memory it was not lent */
+#define CRASH_DISK_RESET 4	/* a store to its device's Status register */
 
 /* Debug builds: the fault Blink must survive, on demand. */
 static int64_t driver_crash(uint64_t disk, uint64_t kind)
 {
 #ifdef NX_DEBUG
-	if (kind == CRASH_NIC)
+	switch (kind) {
+	case CRASH_NIC:
 		return vnet_crash();
-	return kind == CRASH_DISK ? vblk_crash((unsigned)disk) : -NX_EINVAL;
+	case CRASH_DISK:
+		return vblk_crash((unsigned)disk, NX_DRV_CRASH_FAULT);
+	case CRASH_DISK_MMIO:
+		return vblk_crash((unsigned)disk, NX_DRV_CRASH_MMIO);
+	case CRASH_DISK_DMA:
+		return vblk_crash((unsigned)disk, NX_DRV_CRASH_DMA);
+	case CRASH_DISK_RESET:
+		return vblk_crash((unsigned)disk, NX_DRV_CRASH_RESET);
+	}
+	return -NX_EINVAL;
 #else
 	(void)disk;
 	(void)kind;

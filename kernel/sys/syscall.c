@@ -198,6 +198,9 @@ static int64_t sys_chan_open(struct app *a, const uint64_t *x)
 		err = chan_named_connect(a, name, &c);
 	} else if (x[2] == NX_CHAN_NET) {
 		err = service_net_open(a, &c);
+	} else if (x[2] == NX_CHAN_DRIVER) {
+		/* Only an app the kernel started as a driver has a device. */
+		err = a->device ? a->device->open(a, &c) : -NX_EPERM;
 	} else {
 		return -NX_EINVAL;
 	}

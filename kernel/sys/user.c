@@ -25,6 +25,25 @@ void user_fault(const char *what, uint64_t esr, uint64_t far, uint64_t elr)
 	fiber_exit(FIBER_EXIT_KILLED);
 }
 
+bool user_device_access(uint64_t addr, unsigned size, bool write, uint64_t *val)
+{
+	struct app *a = app_current();
+	const struct app_device *dev = a->device;
+
+	if (!dev || addr < dev->base || addr - dev->base >= dev->size ||
+	    size > dev->size - (addr - dev->base) || addr & (size - 1))
+		return false;
+	return dev->access(a, addr - dev->base, size, write, val);
+}
+
+bool user_fetch_insn(uint64_t pc, uint32_t *insn)
+{
+	if (pc & 3 || !app_can_read(app_current(), pc, 4))
+		return false;
+	*insn = *(const volatile uint32_t *)pc;
+	return true;
+}
+
 void user_return(void)
 {
 	struct fiber *self = fiber_self();

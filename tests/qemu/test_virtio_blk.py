@@ -155,15 +155,15 @@ def test_legacy_interface_refused_with_a_clear_message(image):
 
 
 def test_blink_restarts_a_crashed_driver_and_loses_nothing(image):
-    """A fault in the driver fiber stops that fiber, not the kernel: Blink
-    resets the device, starts the driver again and replays every request
-    still pending; the pattern reads back equal and the restart is an
-    audit record."""
+    """A fault in the driver app kills that app, not the kernel: Blink
+    resets the device, starts a new driver from its image and replays
+    every request still pending; the pattern reads back equal and the
+    restart is an audit record."""
     m = boot(image)
     try:
         out = m.cmd("blk test 1024 crash", timeout=120)
-        assert re.search(r"blink: driver fiber \d+ \(vblk\): Data abort at the same EL "
-                         r"at 0x0, pc 0x[0-9a-f]+: stopped", out), out
+        assert re.search(r"app \d+ \(vblkd\): Data abort from a lower EL, address 0x0, "
+                         r"pc 0x[0-9a-f]+ \(esr 0x[0-9a-f]+\): killed", out), out
         r = re.search(r"blink: vblk 0 faulted: restarted \(restart 1\), (\d+) requests "
                       r"replayed, audit record (\d+)", out)
         assert r and int(r.group(1)) > 0 and int(r.group(2)) >= 1, out

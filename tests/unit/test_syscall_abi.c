@@ -25,6 +25,7 @@
 #include <nexus/audit.h>
 #include <nexus/cap.h>
 #include <nexus/chan.h>
+#include <nexus/driver.h>
 #include <nexus/energy.h>
 #include <nexus/errno.h>
 #include <nexus/net.h>
@@ -36,7 +37,7 @@
 #include "sys/syscall.h"
 
 /* The hash of the whole rendering, every section in order. */
-#define ABI_HASH	UINT64_C(0x20d7d1d946c1f1ba)
+#define ABI_HASH	UINT64_C(0x584dfae4da06e846)
 
 #define FNV64_INIT	UINT64_C(0xcbf29ce484222325)
 #define FNV64_PRIME	UINT64_C(0x100000001b3)
@@ -274,6 +275,15 @@ static void render_net(struct text *t)
 	       F(nx_netport_info, name));
 }
 
+/* Driver apps: the channel flag and the messages on a driver's channel. */
+static void render_driver(struct text *t)
+{
+	CONSTANTS(t, C(NX_CHAN_DRIVER), C(NX_DRV_RING_SLOTS), C(NX_DRV_ATTACH),
+		  C(NX_DRV_REQUEST), C(NX_DRV_DONE), C(NX_DRV_CRASH), C(NX_DRV_READ),
+		  C(NX_DRV_WRITE), C(NX_DRV_FLUSH), C(NX_DRV_CRASH_FAULT), C(NX_DRV_CRASH_MMIO),
+		  C(NX_DRV_CRASH_DMA), C(NX_DRV_CRASH_RESET));
+}
+
 /* ---- the sections and their hashes -------------------------------------- */
 
 static const struct section {
@@ -294,6 +304,7 @@ static const struct section {
 	{ "NX_CON_*, NX_FS_*, NX_SYSOP_*", render_service_consts, UINT64_C(0xbf323d5c27eb2042) },
 	{ "errno, energy, npk constants", render_other_consts, UINT64_C(0xbc63969655585d9b) },
 	{ "NetSwitch", render_net, UINT64_C(0x4745912d99f8f40a) },
+	{ "driver apps", render_driver, UINT64_C(0x005e2dc14f3966a5) },
 };
 #define NSECTIONS	(sizeof(sections) / sizeof(sections[0]))
 

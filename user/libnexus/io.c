@@ -206,9 +206,15 @@ int nx_audit_export(void)
 	return nx_sys(NX_SYSOP_AUDIT_EXPORT, 0, 0, NULL);
 }
 
-int nx_driver_crash(unsigned disk)
+int nx_driver_crash(unsigned disk, unsigned how)
 {
-	return nx_sys(NX_SYSOP_DRIVER_CRASH, disk, 0, NULL);
+	/* NX_SYSOP_DRIVER_CRASH's arg[1] for a disk (docs/abi.md); 1 is the NIC. */
+	static const uint64_t kind[] = { [NX_DRV_CRASH_FAULT] = 0, [NX_DRV_CRASH_MMIO] = 2,
+					 [NX_DRV_CRASH_DMA] = 3, [NX_DRV_CRASH_RESET] = 4 };
+
+	if (how > NX_DRV_CRASH_RESET)
+		return -NX_EINVAL;
+	return nx_sys(NX_SYSOP_DRIVER_CRASH, disk, kind[how], NULL);
 }
 
 int nx_monitor(void)

@@ -16,6 +16,7 @@
 #include <nexus/audit.h>
 #include <nexus/cap.h>
 #include <nexus/chan.h>
+#include <nexus/driver.h>
 #include <nexus/errno.h>
 #include <nexus/pledge.h>
 #include <nexus/syscall.h>
@@ -93,7 +94,7 @@ int64_t nx_audit_verify(uint64_t *bad);
 int nx_audit_tamper(uint64_t record, uint64_t byte);
 int nx_audit_export(void);
 int nx_monitor(void);
-int nx_driver_crash(unsigned disk);	/* debug builds */
+int nx_driver_crash(unsigned disk, unsigned how);	/* debug builds; NX_DRV_CRASH_* */
 int nx_sys(uint32_t op, uint64_t arg0, uint64_t arg1, struct nx_msg *reply);
 
 const char *nx_strerror(int64_t err);

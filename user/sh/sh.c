@@ -497,9 +497,19 @@ static int cmd_uptime(int argc, char **argv)
 	return 0;
 }
 
-/* crash-driver DISK|net: make that disk's driver, or the NIC's, fault (debug builds). */
+/*
+ * crash-driver DISK [fault|mmio|dma|reset] | net: make that disk's
+ * driver, or the NIC's, misbehave (debug builds): fault, store to a
+ * neighbouring device's registers, aim the disk at memory it was not
+ * lent, or reset its device behind the supervisor's back.
+ */
 static int cmd_crash_driver(int argc, char **argv)
 {
+	static const char *const hows[] = { [NX_DRV_CRASH_FAULT] = "fault",
+					    [NX_DRV_CRASH_MMIO] = "mmio",
+					    [NX_DRV_CRASH_DMA] = "dma",
+					    [NX_DRV_CRASH_RESET] = "reset" };
+	unsigned how = NX_DRV_CRASH_FAULT;
 	uint64_t disk;
 	int err;
 
@@ -507,11 +517,14 @@ static int cmd_crash_driver(int argc, char **argv)
 		err = nx_net_crash_driver();
 		return err ? fail("crash-driver", err) : 0;
 	}
-	if (argc != 2 || !parse_u64(argv[1], &disk)) {
-		printf("usage: crash-driver DISK|net\n");
+	if (argc == 3)
+		for (how = 0; how < 4 && strcmp(argv[2], hows[how]); how++)
+			;
+	if (argc < 2 || argc > 3 || !parse_u64(argv[1], &disk) || how == 4) {
+		printf("usage: crash-driver DISK [fault|mmio|dma|reset] | crash-driver net\n");
 		return 1;
 	}
-	err = nx_driver_crash((unsigned)disk);
+	err = nx_driver_crash((unsigned)disk, how);
 	return err ? fail("crash-driver", err) : 0;
 }
 
@@ -555,7 +568,7 @@ static const struct command commands[] = {
 	{ "uptime", "", "time since boot, and when this prompt first showed", cmd_uptime },
 	{ "poweroff", "", "switch the machine off", cmd_poweroff },
 	{ "monitor", "", "the kernel monitor (debug builds)", cmd_monitor },
-	{ "crash-driver", "DISK|net", "fault a disk or NIC driver; Blink restarts it (debug builds)",
+	{ "crash-driver", "DISK [fault|mmio|dma|reset] | net", "make a disk or NIC driver misbehave; Blink restarts it (debug builds)",
 	  cmd_crash_driver },
 	{ NULL, NULL, NULL, NULL },
 };

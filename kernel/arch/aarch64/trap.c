@@ -10,6 +10,7 @@
 #include "core/fiber.h"
 #include "drivers/blink.h"
 #include "gic.h"
+#include "insn.h"
 #include "sys/user.h"
 #include "sysreg.h"
 #include "trap.h"
@@ -71,6 +72,28 @@ void trap_irq(struct trap_frame *f)
 }
 
 #define EC_SVC64	0x15
+#define EC_DABT_LOW	0x24
+
+/*
+ * A driver app's load or store on its device window: performed for it
+ * if its supervisor allows the access, and the app resumes after it.
+ */
+static bool emulate_device_access(struct trap_frame *f)
+{
+	struct insn_ldst op;
+	uint32_t insn;
+	uint64_t val;
+
+	if (!user_fetch_insn(f->elr, &insn) || !insn_decode_ldst(insn, &op))
+		return false;
+	val = op.rt == 31 ? 0 : f->x[op.rt];
+	if (!user_device_access(f->far, op.size, op.store, &val))
+		return false;
+	if (!op.store && op.rt != 31)
+		f->x[op.rt] = val;
+	f->elr += 4;
+	return true;
+}
 
 /*
  * A system call is ordinary kernel work on the app's fiber: interrupts
@@ -84,7 +107,7 @@ void trap_el0_sync(struct trap_frame *f)
 	hal_irq_restore(0);
 	if (ec == EC_SVC64)
 		f->x[0] = (uint64_t)syscall_entry(f->x[8], f->x);
-	else
+	else if (ec != EC_DABT_LOW || !emulate_device_access(f))
 		user_fault(esr_class_name(ec), f->esr, f->far, f->elr);
 	user_return();
 	hal_irq_save();
