@@ -37,7 +37,6 @@ static void restart(struct blink_driver *d, const char *why)
 	d->dead = false;
 	d->restarts++;
 	replayed = d->restart(d->unit);
-	d->restart_ticks = hal_time_now() - d->died_at;
 	fmt_snprintf(text, sizeof(text), "%s %u %s, %d replayed", d->name, d->unit, why,
 		     replayed);
 	seq = provchain_append(NX_AUDIT_DRIVER_RESTART, d->unit, d->restarts, text,

@@ -1,12 +1,13 @@
 /*
- * Blink: the supervisor of driver fibers. A driver fiber that faults is
- * not a kernel panic: the fault kills that fiber alone (trap.c asks
- * blink_fault()), and Blink resets its device, starts the driver again
- * and replays every request that was submitted but not completed. A
- * driver that stops answering is treated the same way once its oldest
- * request is older than BLINK_WATCHDOG_MS. Clients never see an error
- * for this: their requests complete, and the driver's generation counts
- * the restarts. Every restart is an audit record.
+ * Blink: the supervisor of drivers, driver apps (virtio-blk's vblkd) and
+ * driver fibers (virtio-net's) alike. A driver that faults is not a
+ * kernel panic: the fault kills that app or fiber alone (for a fiber,
+ * trap.c asks blink_fault()), and Blink resets its device, starts the
+ * driver again and replays every request that was submitted but not
+ * completed. A driver that stops answering is treated the same way once
+ * its oldest request is older than BLINK_WATCHDOG_MS. Clients never see
+ * an error for this: their requests complete, and the driver's
+ * generation counts the restarts. Every restart is an audit record.
  */
 #ifndef DRIVERS_BLINK_H
 #define DRIVERS_BLINK_H
@@ -32,11 +33,10 @@ struct blink_driver {
 	/* Blink's own state. */
 	bool dead;
 	uint64_t died_at;		/* when the fault or hang was seen */
-	uint64_t restart_ticks;		/* last restart: fault to the driver running again */
 	unsigned restarts;
 };
 
-/* Start watching @d; its fibers must carry FIBER_SUPERVISED. */
+/* Start watching @d; a driver fiber must carry FIBER_SUPERVISED. */
 void blink_watch(struct blink_driver *d);
 /* The driver's fiber is gone (it faulted or was killed): restart it soon. */
 void blink_driver_died(struct blink_driver *d);

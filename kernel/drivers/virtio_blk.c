@@ -243,6 +243,7 @@ static bool window_access(struct app *a, uint64_t off, unsigned size, bool write
 static int64_t attach(struct vblk_disk *d, struct app *a, const struct nx_msg *m)
 {
 	uint64_t cell = (uint64_t)(uintptr_t)a->cell;
+	uint64_t cell_bytes = (uint64_t)a->cell_pages * PAGE_SIZE;
 	unsigned size;
 	size_t avail_off;
 
@@ -251,8 +252,9 @@ static int64_t attach(struct vblk_disk *d, struct app *a, const struct nx_msg *m
 	size = virtio_mmio_queue_max(&d->dev, 0);
 	if (size < 4)
 		return -NX_EIO;		/* a request takes three descriptors */
-	if (m->buf & 15 || m->buf < cell || m->len < virtq_bytes(size, &avail_off, NULL) ||
-	    m->len > (uint64_t)a->cell_pages * PAGE_SIZE - (m->buf - cell) ||
+	/* In its cell, not its channel's pool pages: the device writes there. */
+	if (m->buf & 15 || m->buf < cell || m->buf - cell > cell_bytes ||
+	    m->len < virtq_bytes(size, &avail_off, NULL) || m->len > cell_bytes - (m->buf - cell) ||
 	    !app_can_write(a, m->buf, m->len))
 		return -NX_EFAULT;
 	virtio_mmio_queue_place(&d->dev, 0, size, m->buf);
