@@ -77,8 +77,10 @@ void trap_irq(struct trap_frame *f)
 /*
  * A driver app's load or store on its device window: performed for it
  * if its supervisor allows the access, and the app resumes after it.
+ * Out of line, so that the system call path below saves no more
+ * registers for it.
  */
-static bool emulate_device_access(struct trap_frame *f)
+static __attribute__((noinline)) bool emulate_device_access(struct trap_frame *f)
 {
 	struct insn_ldst op;
 	uint32_t insn;
@@ -105,7 +107,7 @@ void trap_el0_sync(struct trap_frame *f)
 	uint32_t ec = (uint32_t)(f->esr >> 26) & 0x3f;
 
 	hal_irq_restore(0);
-	if (ec == EC_SVC64)
+	if (__builtin_expect(ec == EC_SVC64, 1))
 		f->x[0] = (uint64_t)syscall_entry(f->x[8], f->x);
 	else if (ec != EC_DABT_LOW || !emulate_device_access(f))
 		user_fault(esr_class_name(ec), f->esr, f->far, f->elr);
