@@ -426,7 +426,7 @@ static int run_spawn_exit(void)
  * The host drives these through QEMU's user networking and times them; the
  * same protocol runs against Nexus's netbench app. tcp_sink takes one
  * connection, reads it to the end and answers with the byte count in
- * decimal; tcp_source connects, sends BYTES and closes.
+ * decimal; tcp_source connects, sends BYTES, and closes once the host has.
  */
 static char net_buf[64 * 1024];
 
@@ -486,6 +486,13 @@ static int run_tcp_source(const char *host, int port, unsigned long long bytes)
 			die("write");
 		left -= (unsigned long long)n;
 	}
+	/*
+	 * The machine powers off next: wait for the host's close, which comes
+	 * once it has every byte, or the tail still in flight is lost.
+	 */
+	shutdown(fd, SHUT_WR);
+	while (read(fd, net_buf, sizeof(net_buf)) > 0)
+		;
 	close(fd);
 	printf("PEER tcp_source bytes=%llu insns=%llu\n", bytes,
 	       (unsigned long long)ticks_to_insns(cntvct() - t0));
