@@ -292,6 +292,9 @@ static void driver_said(struct channel *c)
 			m.arg[0] = d->dev.base;
 			m.arg[1] = VIRTIO_MMIO_WINDOW;
 			m.arg[2] = d->capacity;
+			if (size < 0)
+				kprintf("virtio-blk: disk %u: the driver's queue is refused (%ld)\n",
+					c->svc_unit, (long)size);
 			chan_reply(c, &m, size);
 			dispatch(d);
 			if (size > 0 && d->restarting) {
@@ -310,11 +313,14 @@ static void driver_said(struct channel *c)
 /*
  * The driver's channel is going, with the driver (a fault, a kill) or
  * because it let go. Stop the device before its queue's memory goes
- * back; Blink starts the next driver.
+ * back; Blink starts the next driver. One that never got as far as its
+ * queue is left to the watchdog, so that a driver that cannot attach is
+ * not restarted flat out.
  */
 static void driver_gone(struct channel *c)
 {
 	struct vblk_disk *d = &disks[c->svc_unit];
+	bool attached = d->desc != NULL;
 
 	if (c != d->chan)
 		return;
@@ -323,7 +329,8 @@ static void driver_gone(struct channel *c)
 	d->down_at = hal_time_now();
 	virtio_mmio_halt(&d->dev);
 	take_back(d);
-	blink_driver_died(&d->blink);
+	if (attached)
+		blink_driver_died(&d->blink);
 }
 
 static int driver_open(struct app *a, struct channel **out)
