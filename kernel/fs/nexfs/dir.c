@@ -31,6 +31,19 @@ static bool dirent_valid(const struct nx_nexfs_dirent *de)
 	       de->ptr.blk != 0;
 }
 
+/* The inode of directory @dir, or NULL and *err (-NX_ENOTDIR: not one). */
+static struct nx_nexfs_inode *dir_load(struct nexfs *fs, const struct nx_nexfs_ptr *dir,
+				       int *err)
+{
+	struct nx_nexfs_inode *ino = nexfs_ino_load(fs, dir, err);
+
+	if (ino && ino->type != NX_NEXFS_DIR) {
+		*err = -NX_ENOTDIR;
+		return NULL;
+	}
+	return ino;
+}
+
 /*
  * Finds @name in directory @dir: 0 with its index and entry, or
  * -NX_ENOENT. Uses ibuf, dbuf and xbuf.
@@ -44,11 +57,9 @@ int nexfs_dir_find(struct nexfs *fs, const struct nx_nexfs_ptr *dir,
 	uint64_t n;
 	int err;
 
-	ino = nexfs_ino_load(fs, dir, &err);
+	ino = dir_load(fs, dir, &err);
 	if (!ino)
 		return err;
-	if (ino->type != NX_NEXFS_DIR)
-		return -NX_ENOTDIR;
 	n = ino->size / DIRENT_SIZE;
 	for (uint64_t i = 0; i < n; i++) {
 		const struct nx_nexfs_dirent *e;
@@ -77,11 +88,9 @@ int nexfs_dir_get(struct nexfs *fs, const struct nx_nexfs_ptr *dir,
 	struct nx_nexfs_inode *ino;
 	int err;
 
-	ino = nexfs_ino_load(fs, dir, &err);
+	ino = dir_load(fs, dir, &err);
 	if (!ino)
 		return err;
-	if (ino->type != NX_NEXFS_DIR)
-		return -NX_ENOTDIR;
 	if (i >= ino->size / DIRENT_SIZE)
 		return -NX_ENOENT;
 	err = nexfs_pread(fs, ino, i * DIRENT_SIZE, de, DIRENT_SIZE);
