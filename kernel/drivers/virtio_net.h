@@ -47,7 +47,10 @@ struct vnet_info {
 int vnet_start(void);
 /* Blink's restart hook (@unit is always 0): reset, fresh queues, new fiber. */
 int vnet_restart(unsigned unit);
-/* Debug: make the driver fiber fault at its next wakeup. -NX_ENOENT: no NIC. */
+/*
+ * Debug: make the driver fiber fault at the first wakeup that finds
+ * received frames waiting, which are then lost. -NX_ENOENT: no NIC.
+ */
 int vnet_crash(void);
 int vnet_info(struct vnet_info *out);
 

@@ -87,11 +87,13 @@ def test_a_port_needs_the_inet_promise_and_the_net_capability(sh):
 
 def test_crashed_nic_driver_is_restarted_and_the_port_works_again(sh):
     assert f"10.0.2.2 is at {GATEWAY_MAC}" in sh.cmd("nettest")
+    # The driver faults when the gateway's reply arrives; the reply is
+    # lost with it, and nettest's next request gets through the new driver.
     sh.cmd("crash-driver net")
-    sh.expect(r"blink: driver fiber \d+ \(vnet\): Data abort")
-    rec = int(sh.expect(r"blink: vnet 0 faulted: restarted \(restart 1\), 0 requests "
-                        r"replayed, audit record (\d+)").group(1))
     out = sh.cmd("nettest")
+    assert re.search(r"blink: driver fiber \d+ \(vnet\): Data abort", out), out
+    rec = int(re.search(r"blink: vnet 0 faulted: restarted \(restart 1\), 0 requests "
+                        r"replayed, audit record (\d+)", out).group(1))
     assert f"10.0.2.2 is at {GATEWAY_MAC}" in out, out
     audit = sh.cmd("audit")
     assert re.search(r"^\s*%d driver-restart subject 0\s+object 1\s+vnet 0 faulted" % rec,
