@@ -36,6 +36,38 @@ static void bit_set(size_t i, bool v)
 		pool.bits[i / 64] &= ~(1ull << (i % 64));
 }
 
+/*
+ * Whether every page of [first, first + n) is @used, and making it so:
+ * whole bitmap words where the run covers them (a 2 MiB cell is eight).
+ */
+static bool run_is(size_t first, size_t n, bool used)
+{
+	size_t i = first, end = first + n;
+
+	for (; i < end && i % 64; i++)
+		if (bit_get(i) != used)
+			return false;
+	for (; i + 64 <= end; i += 64)
+		if (pool.bits[i / 64] != (used ? ~0ull : 0))
+			return false;
+	for (; i < end; i++)
+		if (bit_get(i) != used)
+			return false;
+	return true;
+}
+
+static void run_set(size_t first, size_t n, bool used)
+{
+	size_t i = first, end = first + n;
+
+	for (; i < end && i % 64; i++)
+		bit_set(i, used);
+	for (; i + 64 <= end; i += 64)
+		pool.bits[i / 64] = used ? ~0ull : 0;
+	for (; i < end; i++)
+		bit_set(i, used);
+}
+
 int page_pool_init(uintptr_t base, uintptr_t end)
 {
 	size_t npages, map_pages;
@@ -88,11 +120,9 @@ static size_t find_aligned_run(size_t n, uintptr_t align)
 	if ((n << PAGE_SHIFT) > end - lo)
 		return pool.npages;
 	for (a = (end - (n << PAGE_SHIFT)) & ~(align - 1); a >= lo; a -= align) {
-		size_t first = (a - pool.base) >> PAGE_SHIFT, i;
+		size_t first = (a - pool.base) >> PAGE_SHIFT;
 
-		for (i = first; i < first + n && !bit_get(i); i++)
-			;
-		if (i == first + n)
+		if (run_is(first, n, false))
 			return first;
 		if (a < align)
 			break;
@@ -104,8 +134,7 @@ static void *take_run(size_t first, size_t n, bool zero)
 {
 	void *p;
 
-	for (size_t i = first; i < first + n; i++)
-		bit_set(i, true);
+	run_set(first, n, true);
 	pool.nfree -= n;
 	if (first == pool.hint)
 		pool.hint = first + n;
@@ -156,15 +185,16 @@ int page_free_n(void *page, size_t n)
 		return -NX_EINVAL;
 	}
 	first = (a - pool.base) >> PAGE_SHIFT;
-	for (size_t i = first; i < first + n; i++) {
-		if (!bit_get(i)) {
-			kprintf("page_free: double free of page 0x%lx\n",
-				(unsigned long)(pool.base + (i << PAGE_SHIFT)));
-			return -NX_EINVAL;
-		}
+	if (!run_is(first, n, true)) {
+		size_t i = first;
+
+		while (bit_get(i))
+			i++;
+		kprintf("page_free: double free of page 0x%lx\n",
+			(unsigned long)(pool.base + (i << PAGE_SHIFT)));
+		return -NX_EINVAL;
 	}
-	for (size_t i = first; i < first + n; i++)
-		bit_set(i, false);
+	run_set(first, n, false);
 	pool.nfree += n;
 	if (first < pool.hint)
 		pool.hint = first;

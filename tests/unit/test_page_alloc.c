@@ -117,6 +117,50 @@ static void test_contiguous_runs(void **state)
 	assert_null(page_alloc_n(0));
 }
 
+/*
+ * Aligned runs, as app cells use them: whole bitmap words at a time in
+ * the middle, bit by bit at ragged ends. A pool of its own, big and
+ * aligned enough to hold several.
+ */
+#define BIG_PAGES	1024
+#define RUN		128				/* two bitmap words */
+#define RUN_BYTES	((size_t)RUN * PAGE_SIZE)
+
+static void test_aligned_runs(void **state)
+{
+	char *big = aligned_alloc(2u << 20, BIG_PAGES * PAGE_SIZE), *top, *a, *b, *c, *d;
+	size_t free_before;
+
+	(void)state;
+	assert_int_equal(page_pool_init((uintptr_t)big, (uintptr_t)big + BIG_PAGES * PAGE_SIZE), 0);
+	top = big + BIG_PAGES * PAGE_SIZE;
+	a = page_alloc_aligned(RUN, RUN_BYTES);
+	b = page_alloc_aligned(RUN, RUN_BYTES);
+	assert_ptr_equal(a, top - RUN_BYTES);			/* from the top down */
+	assert_ptr_equal(b, a - RUN_BYTES);
+	/* Half of b free again: b's place no longer holds a run. */
+	assert_int_equal(page_free_n(b + RUN_BYTES / 2, RUN / 2), 0);
+	c = page_alloc_aligned(RUN, RUN_BYTES);
+	assert_ptr_equal(c, b - RUN_BYTES);
+	/* Freeing all of b finds the page that is free already. */
+	free_before = page_count_free();
+	assert_int_equal(page_free_n(b, RUN), -NX_EINVAL);
+	assert_non_null(strstr(kprintf_last, "double free"));
+	assert_int_equal(page_count_free(), free_before);
+	assert_int_equal(page_free_n(b, RUN / 2), 0);
+	assert_ptr_equal(page_alloc_aligned(RUN, RUN_BYTES), b);
+	/* A run that starts and ends inside bitmap words. */
+	d = page_alloc_aligned(100, 4 * PAGE_SIZE);
+	assert_non_null(d);
+	assert_true(d + 100 * PAGE_SIZE <= c && (uintptr_t)d % (4 * PAGE_SIZE) == 0);
+	assert_int_equal(page_free_n(d, 100), 0);
+	assert_int_equal(page_free_n(d + 40 * PAGE_SIZE, 1), -NX_EINVAL);
+	for (char *p = c; p < top; p += RUN_BYTES)
+		assert_int_equal(page_free_n(p, RUN), 0);
+	assert_int_equal(page_count_free(), page_count_total() - 1);	/* all but the bitmap */
+	free(big);
+}
+
 static void test_init_rejects_tiny_pool(void **state)
 {
 	(void)state;
@@ -132,6 +176,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_alloc_is_zeroed_aligned_distinct, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exhaustion_then_recovery, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_double_free_is_refused, setup, teardown),
+		cmocka_unit_test(test_aligned_runs),
 		cmocka_unit_test_setup_teardown(test_bad_addresses_are_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_contiguous_runs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_init_rejects_tiny_pool, setup, teardown),

@@ -139,6 +139,20 @@ static uint64_t kernel_page_entry(uint64_t va)
 	return (e & ~PTE_ADDR) | (va & ~(uint64_t)(PAGE_SIZE - 1)) | PTE_TABLE;
 }
 
+/* The kernel's 512 level-3 entries for the 2 MiB block at @block. */
+static void kernel_l3(uint64_t *l3, uint64_t block)
+{
+	uint64_t e = *mmu_l2_entry(block);
+
+	if ((e & PTE_VALID) && (e & PTE_TABLE)) {
+		memcpy(l3, (const void *)(e & PTE_ADDR), PAGE_SIZE);
+		return;
+	}
+	for (unsigned n = 0; n < 512; n++)
+		l3[n] = e & PTE_VALID ? (e & ~PTE_ADDR) | (block + ((uint64_t)n << PAGE_SHIFT)) |
+					PTE_TABLE : 0;
+}
+
 static uint64_t *l3_entry(struct hal_space *s, uint64_t va)
 {
 	unsigned g = (unsigned)(va >> L1_SHIFT), i = (va >> L2_SHIFT) & 511;
@@ -147,13 +161,10 @@ static uint64_t *l3_entry(struct hal_space *s, uint64_t va)
 	if (!l2)
 		return NULL;
 	if (!is_private(s, g, i)) {
-		uint64_t block = va & ~(BLOCK_2M - 1);
-
 		l3 = page_alloc();
 		if (!l3)
 			return NULL;
-		for (unsigned n = 0; n < 512; n++)
-			l3[n] = kernel_page_entry(block + ((uint64_t)n << PAGE_SHIFT));
+		kernel_l3(l3, va & ~(BLOCK_2M - 1));
 		l2[i] = (uint64_t)l3 | PTE_TABLE | PTE_VALID;
 		s->private_l3[g][i / 64] |= 1ull << (i % 64);
 	}
