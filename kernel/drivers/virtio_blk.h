@@ -8,11 +8,11 @@
  * Clients hand requests in and wait on each request's completion event.
  * No polling anywhere.
  *
- * Every request gets an id and stays on the driver's submitted list from
+ * Every request gets an id and stays on the disk's submitted list from
  * vblk_submit() until its completion is signalled. A driver restart
- * (vblk_restart(): device reset, queue rebuilt) therefore loses nothing:
- * whatever the old ring held is simply put on the new one again, in id
- * order. Re-running a read or a write of the same data is harmless, so
+ * (vblk_restart(): device reset, a new driver app) therefore loses
+ * nothing: whatever the old driver held is simply handed to the new one
+ * again, in id order. Re-running a read or a write of the same data is harmless, so
  * replay needs no record of how far the device had got.
  */
 #ifndef VIRTIO_BLK_H
