@@ -62,10 +62,10 @@
 #define LWIP_HAVE_LOOPIF		0
 #define LWIP_NETIF_LOOPBACK		0
 
-/* TCP: the largest window each way that needs no window scaling. */
+/* TCP: a 16-segment window each way. */
 #define TCP_MSS				1460
-#define TCP_WND				(44 * TCP_MSS)
-#define TCP_SND_BUF			(44 * TCP_MSS)
+#define TCP_WND				(16 * TCP_MSS)
+#define TCP_SND_BUF			(16 * TCP_MSS)
 #define TCP_SND_QUEUELEN		(4 * TCP_SND_BUF / TCP_MSS)
 #define TCP_QUEUE_OOSEQ			1
 #define TCP_LISTEN_BACKLOG		1
