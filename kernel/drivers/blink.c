@@ -76,7 +76,6 @@ static void blink_main(void *arg)
 			if (d->dead) {
 				restart(d, "faulted");
 			} else if (oldest && now - oldest >= watchdog_ticks()) {
-				d->died_at = now;
 				restart(d, "hung");
 			}
 		}
@@ -100,7 +99,6 @@ void blink_watch(struct blink_driver *d)
 void blink_driver_died(struct blink_driver *d)
 {
 	d->dead = true;
-	d->died_at = hal_time_now();
 	event_signal(&blink.wake);
 }
 

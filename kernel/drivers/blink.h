@@ -32,7 +32,6 @@ struct blink_driver {
 	uint64_t (*oldest)(unsigned unit);
 	/* Blink's own state. */
 	bool dead;
-	uint64_t died_at;		/* when the fault or hang was seen */
 	unsigned restarts;
 };
 

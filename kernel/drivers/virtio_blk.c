@@ -280,6 +280,7 @@ static void driver_said(struct channel *c)
 	struct vblk_disk *d = &disks[c->svc_unit];
 	struct app *a = c->end[0];
 	struct nx_msg m;
+	bool attached = false;
 
 	if (c != d->chan)
 		return;			/* a driver already replaced */
@@ -296,11 +297,7 @@ static void driver_said(struct channel *c)
 				kprintf("virtio-blk: disk %u: the driver's queue is refused (%ld)\n",
 					c->svc_unit, (long)size);
 			chan_reply(c, &m, size);
-			dispatch(d);
-			if (size > 0 && d->restarting) {
-				d->restarting = false;
-				d->restart_ticks = hal_time_now() - d->down_at;
-			}
+			attached = size > 0;
 		} else if (m.op == NX_DRV_DONE && (r = find_sent(d, m.tag))) {
 			finish(d, r, m.status ? -NX_EIO : 0);
 		} else {
@@ -308,6 +305,10 @@ static void driver_said(struct channel *c)
 		}
 	}
 	dispatch(d);
+	if (attached && d->restarting) {
+		d->restarting = false;
+		d->restart_ticks = hal_time_now() - d->down_at;
+	}
 }
 
 /*

@@ -87,6 +87,12 @@ static unsigned tx_in_flight(void)
 	return net.txq.size - net.ntx_free;
 }
 
+/* A frame the device wrote: a header and at least a byte, inside its buffer. */
+static bool rx_len_ok(uint32_t len)
+{
+	return len > HDR && len <= BUF_BYTES - RX_PAD;
+}
+
 static void post_rx(uint8_t *buf)
 {
 	struct virtq_buf b = { buf + RX_PAD, BUF_BYTES - RX_PAD, true };
@@ -107,7 +113,7 @@ static void rx_drain(void)
 			net.stats.rx_errors++;	/* a chain it was not given */
 			continue;
 		}
-		if (len > HDR && len <= BUF_BYTES - RX_PAD) {
+		if (rx_len_ok(len)) {
 			netswitch_from_wire(&netswitch_system, (uint8_t *)buf + RX_PAD + HDR,
 					    len - HDR);
 			net.stats.rx_frames++;
@@ -137,7 +143,7 @@ static void rx_count_lost(void)
 	void *buf;
 
 	for (unsigned n = 0; n < net.rxq.size && virtq_get_used(&net.rxq, &buf, &len); n++) {
-		if (buf && len > HDR && len <= BUF_BYTES - RX_PAD) {
+		if (buf && rx_len_ok(len)) {
 			netswitch_wire_lost(&netswitch_system, len - HDR);
 			net.stats.rx_lost++;
 		} else {
