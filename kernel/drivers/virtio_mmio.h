@@ -61,8 +61,8 @@ int virtio_mmio_negotiate(struct virtio_mmio *d, uint64_t wanted);
 /*
  * Give queue @index @size entries (capped at what the device and
  * VIRTQ_MAX_SIZE allow) in fresh pages, and enable it. @q must outlive
- * the device's use of it. Returns the size used, or -NX_EINVAL,
- * -NX_ENOMEM, -NX_EIO.
+ * the device's use of it. Returns the size used, or -NX_EINVAL (no such
+ * queue, or it is live already) or -NX_ENOMEM.
  */
 int virtio_mmio_queue_setup(struct virtio_mmio *d, unsigned index,
 			    struct virtq *q, unsigned size);
